@@ -1,0 +1,141 @@
+"""Benchmark of the public finder: server time, SQL queries and page weight.
+
+Builds a throwaway database (SQLite by default, or the one DATABASE_URL names, whose tables it
+replaces), loads the territory and a demo network of 900 and of 10,000 sites, then for a set of
+searches spread over Flanders and Brussels measures, through Django's full request path
+(middleware, view, template), the median and 90th-percentile server time, the SQL queries per
+results page, and the compressed size of a results page with everything it loads.
+
+    .venv/bin/python bench/finder.py [--sizes 900 10000] [--rounds 5]
+
+Prints figures; it asserts nothing (targets are in docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from statistics import median
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEARCHES = [
+    "9000",
+    "2000",
+    "1080",
+    "3000",
+    "8000",
+    "8500",
+    "9100",
+    "2800",
+    "3500",
+    "1000",
+    "Brugge",
+    "Molenbeek-Saint-Jean",
+    "Anvers",
+    "Genk",
+    "Aalst",
+    "Roeselare",
+    "Mechelen",
+    "Turnhout",
+    "Ieper",
+    "Leuven",
+]
+FILTERS = [
+    "",
+    "&service=lending",
+    "&theme=eid-itsme&language=fr",
+    "&open=on",
+    "&stepfree=on&walkin=on",
+]
+
+
+def setup_django(workdir: str) -> None:
+    os.environ.setdefault("DIGIPUNT_VAR_DIR", workdir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digipunt.settings")
+    os.environ["DEBUG"] = "false"
+    import django
+
+    django.setup()
+
+
+def page_weight(client, html: bytes) -> tuple[int, int, dict[str, int]]:
+    """Raw and gzip-compressed bytes of the page and every stylesheet and script it loads."""
+    parts = {"html": html}
+    for url in re.findall(rb'<link rel="stylesheet" href="([^"]+)"', html) + re.findall(
+        rb'<script src="([^"]+)"', html
+    ):
+        response = client.get(url.decode())
+        parts[url.decode()] = (
+            b"".join(response.streaming_content) if response.streaming else response.content
+        )
+    compressed = {name: len(gzip.compress(body, 9)) for name, body in parts.items()}
+    return sum(len(b) for b in parts.values()), sum(compressed.values()), compressed
+
+
+def run(size: int, rounds: int) -> None:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from network.demo import demo_network_load
+
+    demo_network_load(sites=size, seed=2026, log=lambda _s: None)
+    client = Client()
+    urls = [f"/nl/search/?q={q}{f}" for q in SEARCHES for f in FILTERS]
+    for url in urls:  # warm-up: imports, template cache, place cache
+        client.get(url)
+    timings: list[float] = []
+    queries: list[int] = []
+    for _ in range(rounds):
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                start = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, url
+            queries.append(len(ctx.captured_queries))
+    cache.clear()  # the theme list is cached per process: measure the very first request too
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/nl/search/?q=Roeselare&open=on")
+    raw, compressed, parts = page_weight(client, client.get("/nl/search/?q=9000").content)
+    plain = sorted(t for t, u in zip(timings, urls * rounds, strict=True) if "&" not in u)
+    print(f"\n== {size} sites, {len(timings)} requests ({len(urls)} searches x {rounds}) ==")
+    print(f"median server time, all searches:   {statistics.median(timings):6.1f} ms")
+    print(f"90th percentile, all searches:      {statistics.quantiles(timings, n=10)[-1]:6.1f} ms")
+    print(f"median server time, no filters:     {statistics.median(plain):6.1f} ms")
+    print(f"SQL queries per results page:       max {max(queries)}, median {median(queries)}")
+    print(f"SQL queries, first request after start (open now): {len(ctx.captured_queries)}")
+    print(f"results page + CSS + JS:            {raw} bytes raw, {compressed} bytes gzip")
+    for name, value in parts.items():
+        print(f"    {name}: {value} bytes gzip")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[900, 10000])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as workdir:
+        setup_django(workdir)
+        from django.core.management import call_command
+        from django.db import connection
+
+        call_command("migrate", verbosity=0)
+        call_command("load_territory", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        print(f"database: {connection.vendor}")
+        for size in args.sizes:
+            run(size, args.rounds)
+
+
+if __name__ == "__main__":
+    main()

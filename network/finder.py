@@ -1,0 +1,176 @@
+"""The public finder: which published Digipunten are nearest to a place, with the filters a
+resident chooses, and whether each is open now.
+
+Reads only (a selector). Distances are computed in Python over a light `(id, lat, lon)` list:
+the whole network fits in memory easily, it keeps the query identical on SQLite and PostgreSQL,
+and it keeps a results page to a fixed handful of queries (see docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Prefetch
+
+from network.models import Site, Theme
+from territory.selectors import Place, PlaceResolution
+
+EARTH_RADIUS_KM = 6371.0088
+# A result further than this is "not nearby": the page then says so and offers the help line.
+NEARBY_KM = 15.0
+# "Open now" is checked for at most this many of the nearest sites, in batches of one query.
+OPEN_NOW_BATCH = 250
+OPEN_NOW_MAX_CHECKED = 1000
+
+
+@dataclass(frozen=True)
+class Filters:
+    service: str = ""
+    theme: str = ""
+    language: str = ""
+    open_now: bool = False
+    step_free: bool = False
+    walk_in: bool = False
+
+    @property
+    def any(self) -> bool:
+        return any(
+            (self.service, self.theme, self.language, self.open_now, self.step_free, self.walk_in)
+        )
+
+
+@dataclass(frozen=True)
+class Hit:
+    site: Site
+    distance_km: float
+    open_now: bool
+    closes_at: datetime | None
+    next_opening: datetime | None
+
+
+@dataclass
+class FinderResult:
+    origin: Place | None
+    hits: list[Hit] = field(default_factory=list)
+    page: int = 1
+    page_size: int = 10
+    total: int | None = None  # None when "open now" is on: only the pages seen are counted
+    has_next: bool = False
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def first_index(self) -> int:
+        return (self.page - 1) * self.page_size + 1
+
+    @property
+    def nothing_nearby(self) -> bool:
+        """No result at all, or the nearest one is far away: say so and offer the help line."""
+        return not self.hits or (self.page == 1 and self.hits[0].distance_km > NEARBY_KM)
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def _sorted_by_distance(
+    rows: Iterable[tuple[int, float, float]], lat: float, lon: float
+) -> list[tuple[float, int]]:
+    # An equirectangular projection is exact enough to *order* sites within Belgium and is
+    # several times cheaper than haversine; the shown distance uses haversine.
+    kx = math.cos(math.radians(lat))
+    ordered = sorted((((la - lat) ** 2 + ((lo - lon) * kx) ** 2), pk) for pk, la, lo in rows)
+    return ordered
+
+
+def filtered_sites(filters: Filters):  # -> SiteQuerySet
+    qs = Site.objects.published()
+    if filters.service:
+        qs = qs.offering(filters.service)
+    if filters.theme:
+        qs = qs.helping_with(filters.theme)
+    if filters.language:
+        qs = qs.speaking(filters.language)
+    if filters.step_free:
+        qs = qs.step_free()
+    if filters.walk_in:
+        qs = qs.walk_in()
+    return qs
+
+
+def _open_ids(ids: Sequence[int], now: datetime, wanted: int) -> tuple[list[int], bool]:
+    """The ids (in the given order) of sites open at `now`, stopping once `wanted` are found.
+
+    Returns the open ids and whether every candidate was checked.
+    """
+    found: list[int] = []
+    for start in range(0, min(len(ids), OPEN_NOW_MAX_CHECKED), OPEN_NOW_BATCH):
+        batch = ids[start : start + OPEN_NOW_BATCH]
+        rows = Site.objects.filter(pk__in=batch).values_list(
+            "pk", "opening_hours", "closed_on_public_holidays"
+        )
+        hours_by_id = {pk: (document, holidays) for pk, document, holidays in rows}
+        for pk in batch:
+            document, holidays = hours_by_id[pk]
+            site = Site(pk=pk, opening_hours=document, closed_on_public_holidays=holidays)
+            if site.schedule().is_open(now):
+                found.append(pk)
+                if len(found) >= wanted:
+                    return found, False
+    return found, len(ids) <= OPEN_NOW_MAX_CHECKED
+
+
+def find_sites(
+    origin: Place,
+    filters: Filters,
+    *,
+    now: datetime,
+    page: int = 1,
+    page_size: int = 10,
+) -> FinderResult:
+    """The page `page` of published sites nearest to `origin` that match `filters`."""
+    rows = filtered_sites(filters).values_list("pk", "latitude", "longitude")
+    ordered = _sorted_by_distance(rows, origin.latitude, origin.longitude)
+    ids = [pk for _d, pk in ordered]
+    start = (page - 1) * page_size
+    total: int | None = len(ids)
+    if filters.open_now:
+        ids, complete = _open_ids(ids, now, start + page_size + 1)
+        total = len(ids) if complete else None
+    page_ids = ids[start : start + page_size]
+    has_next = len(ids) > start + page_size
+    sites = (
+        Site.objects.filter(pk__in=page_ids)
+        .select_related("municipality")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("position")))
+    )
+    by_id = {site.pk: site for site in sites}
+    hits = [_hit(by_id[pk], origin, now) for pk in page_ids if pk in by_id]
+    return FinderResult(
+        origin=origin, hits=hits, page=page, page_size=page_size, total=total, has_next=has_next
+    )
+
+
+def _hit(site: Site, origin: Place, now: datetime) -> Hit:
+    schedule = site.schedule()
+    current = schedule.current_interval(now)
+    return Hit(
+        site=site,
+        distance_km=distance_km(origin.latitude, origin.longitude, site.latitude, site.longitude),
+        open_now=current is not None,
+        closes_at=current[1] if current else None,
+        next_opening=None if current else schedule.next_opening(now),
+    )
+
+
+__all__ = ["Filters", "FinderResult", "Hit", "PlaceResolution", "distance_km", "find_sites"]

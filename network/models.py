@@ -1,0 +1,288 @@
+"""The network directory: organisations, partnerships, sites (Digipunten) and the theme taxonomy.
+
+Public and staff code read sites through `Site.objects.published()` or, from the staff issue on,
+through membership-scoped selectors; writes go through `network.services`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from network import hours_document
+from territory.models import Municipality
+
+if TYPE_CHECKING:
+    from network import hours
+
+
+class TranslatedName(models.Model):
+    """A name kept in the three interface languages; `name` follows the active language."""
+
+    name_nl = models.CharField(_("name in Dutch"), max_length=120)
+    name_fr = models.CharField(_("name in French"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=120)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        lang = (get_language() or "nl")[:2]
+        return getattr(self, f"name_{lang}", "") or self.name_nl
+
+
+class Theme(TranslatedName):
+    """What a question is about (eID and itsme, taxes, phishing, ...).
+
+    One shared taxonomy: sites say which themes they help with, and contact registration (issue
+    Questions) files every question under one of these. Codes are stable; names may change.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        OCMW = "ocmw", _("OCMW / CPAS (social services)")
+        LIBRARY = "library", _("Library")
+        NGO = "ngo", _("Non-profit organisation")
+        SCHOOL = "school", _("School or adult education")
+        OTHER = "other", _("Other")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("municipality"),
+    )
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Partnership(models.Model):
+    """Organisations working together across municipalities, such as a Digibank."""
+
+    class Kind(models.TextChoices):
+        DIGIBANK = "digibank", _("Digibank")
+        OTHER = "other", _("Other partnership")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    organisations = models.ManyToManyField(
+        Organisation, related_name="partnerships", verbose_name=_("organisations")
+    )
+    municipalities = models.ManyToManyField(
+        Municipality, related_name="partnerships", verbose_name=_("area"), blank=True
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# Languages a site can help in (ISO 639-1). Names are translated in templates via LANGUAGE_NAMES.
+SITE_LANGUAGES: tuple[tuple[str, Any], ...] = (
+    ("nl", _("Dutch")),
+    ("fr", _("French")),
+    ("en", _("English")),
+    ("de", _("German")),
+    ("ar", _("Arabic")),
+    ("tr", _("Turkish")),
+    ("es", _("Spanish")),
+    ("pl", _("Polish")),
+    ("ro", _("Romanian")),
+    ("uk", _("Ukrainian")),
+    ("ru", _("Russian")),
+    ("prs", _("Dari")),
+    ("ti", _("Tigrinya")),
+    ("vgt", _("Flemish Sign Language")),
+)
+LANGUAGE_NAMES = dict(SITE_LANGUAGES)
+
+
+class Service(models.TextChoices):
+    """The four pillars a Digipunt can offer."""
+
+    HELP = "help", _("Help with digital questions")
+    ACCESS = "access", _("Internet and computers")
+    LENDING = "lending", _("Device lending")
+    LEARNING = "learning", _("Courses and workshops")
+
+
+class Accessibility(models.TextChoices):
+    STEP_FREE = "step_free", _("Step-free entrance")
+    TOILET = "toilet", _("Accessible toilet")
+    HEARING_LOOP = "hearing_loop", _("Hearing loop")
+    PARKING = "parking", _("Accessible parking nearby")
+
+
+class SiteQuerySet(models.QuerySet["Site"]):
+    def published(self) -> SiteQuerySet:
+        """Sites the public may see."""
+        return self.filter(is_published=True)
+
+    def offering(self, service: str) -> SiteQuerySet:
+        return self.filter(**{f"offers_{service}": True})
+
+    def helping_with(self, theme_code: str) -> SiteQuerySet:
+        return self.filter(themes__code=theme_code)
+
+    def speaking(self, language: str) -> SiteQuerySet:
+        # Languages are stored as ",nl,fr," so that one LIKE finds a whole code on any database.
+        return self.filter(languages__contains=f",{language},")
+
+    def step_free(self) -> SiteQuerySet:
+        return self.filter(step_free=True)
+
+    def walk_in(self) -> SiteQuerySet:
+        return self.filter(walk_in=True)
+
+
+class Site(models.Model):
+    """A Digipunt: one place (or mobile stop, or home-visit service) where residents get help."""
+
+    class Kind(models.TextChoices):
+        FIXED = "fixed", _("Fixed place")
+        MOBILE = "mobile", _("Mobile stop")
+        HOME_VISITS = "home", _("Home visits only")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(_("web address"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    brand = models.CharField(
+        _("local name"), max_length=60, blank=True, help_text=_("Digibank, Digicafé, Digiplex, ...")
+    )
+    description = models.TextField(_("description"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="sites", verbose_name=_("organisation")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.FIXED)
+
+    street = models.CharField(_("street and number"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=4)
+    locality = models.CharField(_("locality"), max_length=120)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="sites", verbose_name=_("municipality")
+    )
+    latitude = models.FloatField(_("latitude"), db_index=True)
+    longitude = models.FloatField(_("longitude"))
+    location_note = models.CharField(
+        _("how to find it"), max_length=200, blank=True, help_text=_("For example: 2nd floor.")
+    )
+
+    offers_help = models.BooleanField(_("help with digital questions"), default=True)
+    offers_access = models.BooleanField(_("internet and computers"), default=False)
+    offers_lending = models.BooleanField(_("device lending"), default=False)
+    offers_learning = models.BooleanField(_("courses and workshops"), default=False)
+    has_wifi = models.BooleanField(_("free wifi"), default=False)
+    has_computers = models.BooleanField(_("computers for public use"), default=False)
+    has_printing = models.BooleanField(_("printing and scanning"), default=False)
+
+    themes = models.ManyToManyField(
+        Theme, related_name="sites", blank=True, verbose_name=_("themes")
+    )
+    languages = models.CharField(_("languages"), max_length=100, default=",nl,")
+
+    step_free = models.BooleanField(_("step-free entrance"), default=False)
+    accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
+    hearing_loop = models.BooleanField(_("hearing loop"), default=False)
+    accessible_parking = models.BooleanField(_("accessible parking nearby"), default=False)
+
+    walk_in = models.BooleanField(_("walk in without appointment"), default=True)
+    by_appointment = models.BooleanField(_("by appointment"), default=False)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    # Opening hours are a value of the site, kept as one JSON document (see
+    # docs/decisions/0002-opening-hours-as-a-document.md): {"periods": [...], "exceptions": [...]}.
+    opening_hours = models.JSONField(_("opening hours"), default=dict, blank=True)
+    closed_on_public_holidays = models.BooleanField(_("closed on public holidays"), default=True)
+
+    last_verified = models.DateField(_("data last verified"), null=True, blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SiteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Digipunt")
+        verbose_name_plural = _("Digipunten")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=49.4, latitude__lte=51.6)
+                & models.Q(longitude__gte=2.4, longitude__lte=6.5),
+                name="site_in_belgium",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+    @property
+    def services(self) -> list[str]:
+        return [s.value for s in Service if getattr(self, f"offers_{s.value}")]
+
+    @property
+    def accessibility(self) -> list[str]:
+        flags = {
+            Accessibility.STEP_FREE: self.step_free,
+            Accessibility.TOILET: self.accessible_toilet,
+            Accessibility.HEARING_LOOP: self.hearing_loop,
+            Accessibility.PARKING: self.accessible_parking,
+        }
+        return [a.value for a, on in flags.items() if on]
+
+    def schedule(self) -> hours.Schedule:
+        """The site's opening hours as an engine that answers "open now?" and "next opening"."""
+        return hours_document.schedule_from_document(
+            self.opening_hours,
+            closed_on_public_holidays=self.closed_on_public_holidays,
+            holiday_language=(get_language() or "nl")[:2],
+        )
+
+    def verified_days_ago(self, today: date) -> int | None:
+        return (today - self.last_verified).days if self.last_verified else None

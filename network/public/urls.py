@@ -1,0 +1,10 @@
+from django.urls import path
+
+from network.public import views
+
+app_name = "public"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("digipunt/<slug:slug>/", views.site_detail, name="site"),
+]

@@ -1,0 +1,122 @@
+"""Public pages: the home page with the search box, the results, and a Digipunt's own page.
+
+Views stay thin: they parse the form, call the place resolver and the finder, and render.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from network.finder import Filters, find_sites
+from network.models import LANGUAGE_NAMES, Site
+from network.public import schema_org
+from network.public.forms import FinderForm
+from territory.selectors import Place, PlaceResolution, resolve_place
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/home.html", {"form": FinderForm()})
+
+
+def _origin_from_location(lat: float, lon: float) -> Place:
+    return Place(
+        label=_("your location"),
+        municipality_refnis="",
+        municipality_name_nl="",
+        municipality_name_fr="",
+        latitude=lat,
+        longitude=lon,
+        in_network=True,
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form = FinderForm(request.GET)
+    context: dict[str, object] = {"form": form, "helpline": _helpline()}
+    if not form.is_valid():
+        return render(request, "public/results.html", context)
+    data = form.cleaned_data
+    filters = Filters(
+        service=data["service"],
+        theme=data["theme"],
+        language=data["language"],
+        open_now=data["open"],
+        step_free=data["stepfree"],
+        walk_in=data["walkin"],
+    )
+    context["filters"] = filters
+    if data.get("lat") is not None:
+        resolution = PlaceResolution(
+            query="", status="found", place=_origin_from_location(data["lat"], data["lon"])
+        )
+    else:
+        resolution = resolve_place(data["q"])
+    context["resolution"] = resolution
+    if resolution.status == "found" and resolution.place is not None:
+        now = context["now"] = timezone.now()
+        context["result"] = find_sites(
+            resolution.place,
+            filters,
+            now=now,
+            page=data.get("page") or 1,
+            page_size=settings.FINDER_PAGE_SIZE,
+        )
+        context["page_query"] = _query_without_page(request)
+        context["map_tile_url"] = settings.MAP_TILE_URL
+        context["map_attribution"] = settings.MAP_TILE_ATTRIBUTION
+    return render(request, "public/results.html", context)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _script_safe_json(value: object) -> str:
+    """JSON that cannot close the <script> element it sits in, whatever a site's name says."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _helpline() -> dict[str, str]:
+    return {"phone": settings.HELPLINE_PHONE, "label": settings.HELPLINE_LABEL}
+
+
+def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    site = (
+        Site.objects.published()
+        .select_related("municipality", "organisation")
+        .prefetch_related("themes")
+        .filter(slug=slug)
+        .first()
+    )
+    if site is None:
+        raise Http404(_("This Digipunt does not exist (any more)."))
+    now = timezone.now()
+    today = timezone.localdate(now)
+    schedule = site.schedule()
+    current = schedule.current_interval(now)
+    context = {
+        "site": site,
+        "now": now,
+        "open_now": current is not None,
+        "closes_at": current[1] if current else None,
+        "next_opening": None if current else schedule.next_opening(now),
+        "week": schedule.week(today),
+        "next_week": schedule.week(today + timedelta(days=7)),
+        "closures": schedule.upcoming_closures(today, days=60),
+        "languages": [LANGUAGE_NAMES.get(code, code) for code in site.language_codes],
+        "today": today,
+        "json_ld": _script_safe_json(schema_org.site_json_ld(site, today)),
+        "helpline": _helpline(),
+        "verified_days_ago": site.verified_days_ago(today),
+    }
+    return render(request, "public/site_detail.html", context)
