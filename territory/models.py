@@ -27,12 +27,12 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return self.name_fr if (get_language() or "nl").startswith("fr") else self.name_nl
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Region(BilingualName):

@@ -1,0 +1,315 @@
+"""Reads from the territory: what place a resident means by what they typed.
+
+The common path (a postal code or a known name) is one database query. Suggestions for a
+misspelt name are matched in memory against every place-name key, loaded once per process.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from django.utils.translation import get_language
+from rapidfuzz import fuzz, process
+
+from territory.models import NETWORK_REGIONS, Municipality, PlaceName, PostalCode
+from territory.normalise import normalise
+
+MAX_QUERY_LENGTH = 100
+SUGGESTION_LIMIT = 5
+# fuzz.ratio (0-100) of the normalised texts. 75 lets one typo or swapped pair through in a short
+# name ("gnet" -> "gent") without offering unrelated places. (fuzz.WRatio was tried: its partial
+# matching scores 90 for any short name inside the query, e.g. "mol" for "molenbeek".)
+SUGGESTION_SCORE_CUTOFF = 75
+# Whole words instead of a typo: "Woluwe" for the three Woluwes, "Heist" for Knokke-Heist and
+# Heist-op-den-Berg, or a name with noise around it ("Schaarbeek Brussel").
+PART_OF_NAME_SCORE = 90
+NAME_IN_QUERY_SCORE = 85
+# Fewer letters than this match too much to be worth suggesting as whole words.
+MIN_WORD_MATCH_LETTERS = 3
+
+FOUND = "found"
+AMBIGUOUS = "ambiguous"
+NOT_FOUND = "not_found"
+OUTSIDE_NETWORK = "outside_network"
+EMPTY = "empty"
+INVALID = "invalid"
+
+# Belgian postal codes have four digits; "9000 Gent", "B-9000" and "Gent 9000" all contain one.
+_POSTAL_CODE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+# When a name is both, the official municipality name is the likelier meaning ("Halle" is a town,
+# and also a part of Zoersel), then a 2025 former municipality, then a locality.
+_KIND_RANK = {
+    PlaceName.Kind.MUNICIPALITY: 0,
+    PlaceName.Kind.FORMER_MUNICIPALITY: 1,
+    PlaceName.Kind.LOCALITY: 2,
+}
+
+
+def _prefers_french() -> bool:
+    return (get_language() or "nl").startswith("fr")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A point to search from, and the municipality it lies in."""
+
+    label: str
+    municipality_refnis: str
+    municipality_name_nl: str
+    municipality_name_fr: str
+    latitude: float
+    longitude: float
+    in_network: bool
+    postal_code: str = ""
+
+    @property
+    def municipality_name(self) -> str:
+        """The municipality's name in the active language (French for fr, else Dutch)."""
+        return self.municipality_name_fr if _prefers_french() else self.municipality_name_nl
+
+
+@dataclass(frozen=True)
+class PlaceResolution:
+    """The outcome of resolving what someone typed; `status` says which fields are set."""
+
+    query: str
+    status: str
+    place: Place | None = None
+    alternatives: tuple[Place, ...] = ()
+    suggestions: tuple[str, ...] = ()
+
+
+def resolve_place(text: str) -> PlaceResolution:
+    """What place `text` means: a postal code ("9000", "B-9000", "9000 Gent") or a name.
+
+    Statuses: "empty" (nothing typed), "invalid" (too long, or no letters or digits), "found",
+    "outside_network" (a real place outside Flanders and Brussels, with `place`), "ambiguous"
+    (one name, several municipalities: `alternatives`, most populous first) and "not_found"
+    (with `suggestions` for a misspelt name). Never raises on user input.
+    """
+    query = " ".join((text or "").split())
+    if not query:
+        return PlaceResolution(query="", status=EMPTY)
+    if len(query) > MAX_QUERY_LENGTH:
+        return PlaceResolution(query=query[:MAX_QUERY_LENGTH], status=INVALID)
+    key = normalise(query)
+    if not key:
+        return PlaceResolution(query=query, status=INVALID)
+    postal_code = _POSTAL_CODE.search(key)
+    if postal_code:
+        return _resolve_postal_code(query, postal_code.group(1))
+    return _resolve_name(query, key)
+
+
+def suggest_places(text: str, limit: int = SUGGESTION_LIMIT) -> tuple[str, ...]:
+    """Up to `limit` names of known places that look like `text`, closest first.
+
+    Labels are ready to show and to search for: a municipality in the active language, else the
+    name of the locality or former municipality.
+    """
+    key = normalise((text or "")[:MAX_QUERY_LENGTH])
+    if not key or limit <= 0:
+        return ()
+    index = _suggestion_index()
+    scores = {**_word_matches(key, index), **_typo_matches(key, index.keys, limit)}
+    # Equal scores: the larger place first ("Gent" before "Genk" for "gen").
+    ranked = sorted(scores, key=lambda found: (-scores[found], -index.entries[found].population))
+    labels: dict[str, str] = {}
+    for found in ranked:
+        label = index.entries[found].label()
+        labels.setdefault(normalise(label), label)
+        if len(labels) == limit:
+            break
+    return tuple(labels.values())
+
+
+def _typo_matches(key: str, keys: list[str], limit: int) -> dict[str, float]:
+    matches = process.extract(
+        key,
+        keys,
+        scorer=fuzz.ratio,
+        score_cutoff=SUGGESTION_SCORE_CUTOFF,
+        limit=limit * 4,  # some keys share a label (abbreviations, both languages)
+    )
+    return {found: score for found, score, _index in matches}
+
+
+def _word_matches(key: str, index: _SuggestionIndex) -> dict[str, float]:
+    if len(key.replace(" ", "")) < MIN_WORD_MATCH_LETTERS:
+        return {}
+    words = frozenset(key.split())
+    scores: dict[str, float] = {}
+    for found, found_words in index.words.items():
+        if words < found_words:
+            scores[found] = PART_OF_NAME_SCORE
+        elif found_words < words:
+            scores[found] = NAME_IN_QUERY_SCORE
+    return scores
+
+
+def clear_place_caches() -> None:
+    """Forget the in-memory place names, e.g. after the territory was (re)loaded."""
+    _suggestion_index.cache_clear()
+
+
+# --- Postal codes --------------------------------------------------------------------------------
+
+
+def _resolve_postal_code(query: str, code: str) -> PlaceResolution:
+    rows = list(
+        PostalCode.objects.filter(code=code)
+        .select_related("municipality")
+        .order_by("municipality_id")
+    )
+    if not rows:
+        return PlaceResolution(query=query, status=NOT_FOUND)
+    # A code shared by two municipalities (1040, 1050): the one its locality names.
+    row = next(
+        (row for row in rows if _names_municipality(row.locality, row.municipality)), rows[0]
+    )
+    municipality = row.municipality
+    place = _place(
+        label=f"{code} {_postal_code_locality(row)}",
+        municipality=municipality,
+        latitude=row.latitude if row.latitude is not None else municipality.latitude,
+        longitude=row.longitude if row.longitude is not None else municipality.longitude,
+        postal_code=code,
+    )
+    return _found(query, place)
+
+
+def _postal_code_locality(row: PostalCode) -> str:
+    # "1080 Sint-Jans-Molenbeek" in Dutch, not the locality's French spelling; but a part of a
+    # municipality keeps its own name ("9030 Mariakerke").
+    if not row.locality or _names_municipality(row.locality, row.municipality):
+        return row.municipality.name
+    return row.locality
+
+
+# --- Names ---------------------------------------------------------------------------------------
+
+
+def _resolve_name(query: str, key: str) -> PlaceResolution:
+    rows = list(
+        PlaceName.objects.filter(key=key).select_related("municipality").order_by("postal_code")
+    )
+    if not rows:
+        return PlaceResolution(query=query, status=NOT_FOUND, suggestions=suggest_places(key))
+    best_rank = min(_KIND_RANK[row.kind] for row in rows)
+    one_per_municipality: dict[str, PlaceName] = {}
+    for row in rows:
+        if _KIND_RANK[row.kind] == best_rank:
+            one_per_municipality.setdefault(row.municipality_id, row)
+    candidates = sorted(
+        one_per_municipality.values(),
+        key=lambda row: (-row.municipality.population, row.municipality.name_nl),
+    )
+    if len(candidates) > 1:
+        return PlaceResolution(
+            query=query,
+            status=AMBIGUOUS,
+            alternatives=tuple(_place_of_name(row) for row in candidates),
+        )
+    return _found(query, _place_of_name(candidates[0]))
+
+
+def _place_of_name(row: PlaceName) -> Place:
+    municipality = row.municipality
+    label = row.label
+    if not _names_municipality(row.label, municipality):
+        # Say which municipality a locality or former municipality belongs to now.
+        label = f"{row.label} ({municipality.name})"
+    return _place(
+        label=label,
+        municipality=municipality,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        postal_code=row.postal_code,
+    )
+
+
+# --- Shared --------------------------------------------------------------------------------------
+
+
+def _names_municipality(name: str, municipality: Municipality) -> bool:
+    key = normalise(name)
+    return bool(key) and key in (normalise(municipality.name_nl), normalise(municipality.name_fr))
+
+
+def _place(
+    *,
+    label: str,
+    municipality: Municipality,
+    latitude: float | None,
+    longitude: float | None,
+    postal_code: str,
+) -> Place:
+    return Place(
+        label=label,
+        municipality_refnis=municipality.refnis,
+        municipality_name_nl=municipality.name_nl,
+        municipality_name_fr=municipality.name_fr,
+        latitude=latitude if latitude is not None else 0.0,
+        longitude=longitude if longitude is not None else 0.0,
+        in_network=municipality.region_id in NETWORK_REGIONS,
+        postal_code=postal_code,
+    )
+
+
+def _found(query: str, place: Place) -> PlaceResolution:
+    return PlaceResolution(
+        query=query, status=FOUND if place.in_network else OUTSIDE_NETWORK, place=place
+    )
+
+
+# --- Suggestion index ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _SuggestionEntry:
+    """The most meaningful place name behind a key, and how to show it."""
+
+    rank: int
+    name: str
+    municipality_name_nl: str
+    municipality_name_fr: str
+    population: int
+
+    def label(self) -> str:
+        if self.rank == _KIND_RANK[PlaceName.Kind.MUNICIPALITY]:
+            return self.municipality_name_fr if _prefers_french() else self.municipality_name_nl
+        return self.name
+
+
+@dataclass(frozen=True)
+class _SuggestionIndex:
+    keys: list[str]
+    entries: dict[str, _SuggestionEntry]
+    words: dict[str, frozenset[str]]
+
+
+@cache
+def _suggestion_index() -> _SuggestionIndex:
+    """Every place-name key, and for each the place to suggest for it (one query, per process)."""
+    rows = PlaceName.objects.values_list(
+        "key",
+        "kind",
+        "label",
+        "municipality__name_nl",
+        "municipality__name_fr",
+        "municipality__population",
+    ).order_by("key", "postal_code")
+    entries: dict[str, _SuggestionEntry] = {}
+    for key, kind, label, name_nl, name_fr, population in rows:
+        entry = _SuggestionEntry(_KIND_RANK[kind], label, name_nl, name_fr, population)
+        known = entries.get(key)
+        # Per key: the best kind, then the most populous municipality.
+        if known is None or (entry.rank, -entry.population) < (known.rank, -known.population):
+            entries[key] = entry
+    return _SuggestionIndex(
+        keys=list(entries),
+        entries=entries,
+        words={key: frozenset(key.split()) for key in entries},
+    )

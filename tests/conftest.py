@@ -1,0 +1,19 @@
+"""Shared fixtures: the Belgian territory, loaded once per test session (and per xdist worker)."""
+
+from __future__ import annotations
+
+import pytest
+
+from territory.services import territory_load
+
+
+@pytest.fixture(scope="session")
+def territory(django_db_setup, django_db_blocker) -> dict[str, int]:
+    """The real territory (565 municipalities, postal codes, place names), committed once.
+
+    Tests run in transactions rolled back on top of it, so they may change it freely; a test
+    marked `transaction=True` would flush it for the tests after it.
+    Returns the counts `territory_load` reported.
+    """
+    with django_db_blocker.unblock():
+        return territory_load()
