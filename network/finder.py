@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from network.models import Site, Theme
 from territory.selectors import Place, PlaceResolution
@@ -24,6 +24,9 @@ NEARBY_KM = 15.0
 # "Open now" is checked for at most this many of the nearest sites, in batches of one query.
 OPEN_NOW_BATCH = 250
 OPEN_NOW_MAX_CHECKED = 1000
+# Sites are first looked for in a box this far around the origin (see _nearest_ids).
+BOX_RADIUS_KM = 20.0
+KM_PER_DEGREE = 111.2
 
 
 @dataclass(frozen=True)
@@ -84,16 +87,20 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def _sorted_by_distance(
-    rows: Iterable[tuple[int, float, float]], lat: float, lon: float
+    rows: Iterable[tuple[int, float, float]], origin: Place
 ) -> list[tuple[float, int]]:
-    # An equirectangular projection is exact enough to *order* sites within Belgium and is
-    # several times cheaper than haversine; the shown distance uses haversine.
+    """(squared distance in degrees of latitude, id), nearest first.
+
+    An equirectangular projection is exact enough to *order* sites within Belgium and is several
+    times cheaper than haversine; the distance shown to people uses haversine.
+    """
+    lat, lon = origin.latitude, origin.longitude
     kx = math.cos(math.radians(lat))
     ordered = sorted((((la - lat) ** 2 + ((lo - lon) * kx) ** 2), pk) for pk, la, lo in rows)
     return ordered
 
 
-def filtered_sites(filters: Filters):  # -> SiteQuerySet
+def filtered_sites(filters: Filters) -> QuerySet[Site]:
     qs = Site.objects.published()
     if filters.service:
         qs = qs.offering(filters.service)
@@ -139,14 +146,16 @@ def find_sites(
     page_size: int = 10,
 ) -> FinderResult:
     """The page `page` of published sites nearest to `origin` that match `filters`."""
-    rows = filtered_sites(filters).values_list("pk", "latitude", "longitude")
-    ordered = _sorted_by_distance(rows, origin.latitude, origin.longitude)
-    ids = [pk for _d, pk in ordered]
+    qs = filtered_sites(filters)
     start = (page - 1) * page_size
-    total: int | None = len(ids)
+    wanted = start + page_size + 1  # one more than the page, to know whether there is a next
+    total: int | None
     if filters.open_now:
-        ids, complete = _open_ids(ids, now, start + page_size + 1)
+        ids = [pk for _d, pk in _sorted_by_distance(_coordinates(qs), origin)]
+        ids, complete = _open_ids(ids, now, wanted)
         total = len(ids) if complete else None
+    else:
+        ids, total = _nearest_ids(qs, origin, wanted)
     page_ids = ids[start : start + page_size]
     has_next = len(ids) > start + page_size
     sites = (
@@ -159,6 +168,32 @@ def find_sites(
     return FinderResult(
         origin=origin, hits=hits, page=page, page_size=page_size, total=total, has_next=has_next
     )
+
+
+def _coordinates(qs: QuerySet[Site]) -> list[tuple[int, float, float]]:
+    return list(qs.values_list("pk", "latitude", "longitude"))
+
+
+def _nearest_ids(qs: QuerySet[Site], origin: Place, wanted: int) -> tuple[list[int], int]:
+    """At least `wanted` ids nearest first (or all there are), and how many match in all.
+
+    First only the sites in a box around the origin (an indexed latitude range): when the circle
+    inside that box holds enough of them, they are certainly the nearest, and a COUNT gives the
+    total. Otherwise every matching site is ordered. Either way at most two queries.
+    """
+    dlat = BOX_RADIUS_KM / KM_PER_DEGREE
+    dlon = dlat / math.cos(math.radians(origin.latitude))
+    boxed = qs.filter(
+        latitude__range=(origin.latitude - dlat, origin.latitude + dlat),
+        longitude__range=(origin.longitude - dlon, origin.longitude + dlon),
+    )
+    limit = dlat**2  # squared radius of the inscribed circle, in the units of _sorted_by_distance
+    ordered = _sorted_by_distance(_coordinates(boxed), origin)
+    inside = [pk for d, pk in ordered if d <= limit]
+    if len(inside) >= wanted:
+        return inside, qs.count()
+    everything = [pk for _d, pk in _sorted_by_distance(_coordinates(qs), origin)]
+    return everything, len(everything)
 
 
 def _hit(site: Site, origin: Place, now: datetime) -> Hit:
