@@ -1,0 +1,251 @@
+"""Read-only open-data endpoints: HSDS 3.0 under /api/hsds/, GeoJSON and the OpenAPI document.
+
+Views are thin: parse parameters (`params`), select (`selection`), map (`hsds`, `geojson`). The
+`api_view` decorator gives every response the same treatment: JSON, open CORS, public caching,
+400 for bad parameters and 404 for unknown ids, both as `{"error": "..."}`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from functools import cache, wraps
+from pathlib import Path
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.views.decorators.http import require_safe
+
+from network.api import geojson, hsds, openapi, params, selection
+from network.api.links import absolute
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas" / "hsds"
+GEOJSON = "application/geo+json"
+CACHE_CONTROL = "public, max-age=300"
+
+ApiView = Callable[..., Any]
+
+
+class NotFound(LookupError):
+    """The requested object does not exist (or is not published); the message is for the client."""
+
+
+def _finish(response: HttpResponse) -> HttpResponse:
+    # Open data: any web page may read it, and any cache may keep it for five minutes.
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+def _json(data: Any, status: int = 200, content_type: str = "application/json") -> HttpResponse:
+    return _finish(
+        JsonResponse(
+            data,
+            status=status,
+            safe=False,
+            content_type=content_type,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    )
+
+
+def api_view(content_type: str = "application/json") -> Callable[[ApiView], ApiView]:
+    """Turn `view(request, ctx, **kwargs) -> data` into a JSON endpoint (see the module doc)."""
+
+    def decorator(view: ApiView) -> ApiView:
+        @require_safe
+        @wraps(view)
+        def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            try:
+                params.check_format(request.GET)
+                lang = params.language(request.GET)
+                # Names and texts are rendered, and the body encoded, in the requested language.
+                with translation.override(lang):
+                    ctx = hsds.Context(lang=lang, today=timezone.localdate())
+                    return _json(view(request, ctx, **kwargs), content_type=content_type)
+            except params.ParamError as error:
+                return _json({"error": str(error)}, status=400)
+            except NotFound as error:
+                return _json({"error": str(error)}, status=404)
+
+        return wrapper
+
+    return decorator
+
+
+def _object_id(value: str, kind: str) -> uuid.UUID:
+    """A path id; a malformed one names no object, so it is a 404 like an unknown one."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise NotFound(f"No {kind} with id {value[:100]!r}") from None
+
+
+def _page(page: selection.Page[Any], contents: list[dict[str, Any]]) -> dict[str, Any]:
+    return {**page.header(), "contents": contents}
+
+
+def _service_filters(request: HttpRequest, *, locations: bool) -> selection.Filters:
+    query = request.GET
+    return selection.Filters(
+        search=params.search(query),
+        taxonomy_term_id=params.uuid_value(query, "taxonomy_term_id"),
+        organization_id=params.uuid_value(query, "organization_id"),
+        postcode=params.postcode(query) if locations else None,
+        proximity=params.proximity(query) if locations else None,
+    )
+
+
+# --- HSDS ------------------------------------------------------------------------------------
+
+
+@api_view()
+def hsds_root(request: HttpRequest, ctx: hsds.Context) -> dict[str, Any]:
+    return hsds.api_root(absolute(reverse("api:openapi")))
+
+
+@api_view()
+def services(request: HttpRequest, ctx: hsds.Context) -> dict[str, Any]:
+    page_request = params.page_request(request.GET)
+    refs = selection.service_refs(_service_filters(request, locations=False))
+    page = selection.paginate(refs, page_request)
+    contents = [hsds.service(site, pillar, ctx) for site, pillar in selection.resolve(page.items)]
+    return _page(page, contents)
+
+
+# Path ids are named `id` to match the HSDS reference paths (/services/{id}) one to one.
+@api_view()
+def service(request: HttpRequest, ctx: hsds.Context, id: str) -> dict[str, Any]:
+    ref = selection.find_service(_object_id(id, "service"))
+    found = selection.resolve([ref]) if ref else []
+    if not found:
+        raise NotFound(f"No service with id {id!r}")
+    site, pillar = found[0]
+    return hsds.service(site, pillar, ctx, locations=True)
+
+
+@api_view()
+def service_at_locations(request: HttpRequest, ctx: hsds.Context) -> dict[str, Any]:
+    page_request = params.page_request(request.GET)
+    refs = selection.service_refs(_service_filters(request, locations=True))
+    page = selection.paginate(refs, page_request)
+    contents = [
+        hsds.service_at_location(
+            site, pillar, ctx, nested_service=hsds.service(site, pillar, ctx, children=False)
+        )
+        for site, pillar in selection.resolve(page.items)
+    ]
+    return _page(page, contents)
+
+
+@api_view()
+def service_at_location(request: HttpRequest, ctx: hsds.Context, id: str) -> dict[str, Any]:
+    ref = selection.find_service_at_location(_object_id(id, "service_at_location"))
+    found = selection.resolve([ref]) if ref else []
+    if not found:
+        raise NotFound(f"No service_at_location with id {id!r}")
+    site, pillar = found[0]
+    return hsds.service_at_location(
+        site, pillar, ctx, nested_service=hsds.service(site, pillar, ctx)
+    )
+
+
+@api_view()
+def organizations(request: HttpRequest, ctx: hsds.Context) -> dict[str, Any]:
+    page_request = params.page_request(request.GET)
+    queryset = selection.published_organisations(params.search(request.GET))
+    page = selection.paginate_queryset(queryset, page_request)
+    return _page(page, [hsds.organization(org, ctx) for org in page.items])
+
+
+@api_view()
+def organization(request: HttpRequest, ctx: hsds.Context, id: str) -> dict[str, Any]:
+    found = selection.organisation_with_sites(_object_id(id, "organization"))
+    if found is None:
+        raise NotFound(f"No organization with id {id!r}")
+    organisation, sites = found
+    return hsds.organization(organisation, ctx, sites=sites)
+
+
+@api_view()
+def locations(request: HttpRequest, ctx: hsds.Context) -> dict[str, Any]:
+    page_request = params.page_request(request.GET)
+    sites = selection.published_sites()
+    term = params.search(request.GET)
+    if term:
+        sites = selection.filtered_sites(selection.Filters(search=term))
+    page = selection.paginate_queryset(selection.with_related(sites), page_request)
+    return _page(page, [hsds.location(site, ctx) for site in page.items])
+
+
+@api_view()
+def location(request: HttpRequest, ctx: hsds.Context, id: str) -> dict[str, Any]:
+    site_uuid = _object_id(id, "location")
+    site = selection.with_related(selection.published_sites()).filter(uuid=site_uuid).first()
+    if site is None:
+        raise NotFound(f"No location with id {id!r}")
+    return hsds.location(site, ctx)
+
+
+@api_view()
+def taxonomies(request: HttpRequest, ctx: hsds.Context) -> dict[str, Any]:
+    page_request = params.page_request(request.GET)
+    page = selection.paginate([hsds.taxonomy()], page_request)
+    return _page(page, list(page.items))
+
+
+@api_view()
+def taxonomy(request: HttpRequest, ctx: hsds.Context, id: str) -> dict[str, Any]:
+    if _object_id(id, "taxonomy") != hsds.THEMES_TAXONOMY_ID:
+        raise NotFound(f"No taxonomy with id {id!r}")
+    return hsds.taxonomy()
+
+
+@api_view()
+def taxonomy_terms(request: HttpRequest, ctx: hsds.Context) -> dict[str, Any]:
+    page_request = params.page_request(request.GET)
+    taxonomy_id = params.uuid_value(request.GET, "taxonomy_id")
+    queryset = selection.themes(params.search(request.GET))
+    if taxonomy_id is not None and taxonomy_id != hsds.THEMES_TAXONOMY_ID:
+        queryset = queryset.none()
+    page = selection.paginate_queryset(queryset, page_request)
+    return _page(page, [hsds.taxonomy_term(theme, ctx) for theme in page.items])
+
+
+@api_view()
+def taxonomy_term(request: HttpRequest, ctx: hsds.Context, id: str) -> dict[str, Any]:
+    theme = selection.theme_by_term_id(_object_id(id, "taxonomy_term"))
+    if theme is None:
+        raise NotFound(f"No taxonomy_term with id {id!r}")
+    return hsds.taxonomy_term(theme, ctx)
+
+
+@cache
+def _schema_files() -> dict[str, bytes]:
+    """The copied HSDS schemas by file name; only these names can be served."""
+    return {path.name: path.read_bytes() for path in SCHEMA_DIR.glob("*.json")}
+
+
+@require_safe
+def hsds_schema(request: HttpRequest, name: str) -> HttpResponse:
+    """One of the HSDS JSON schemas our objects follow, so OpenAPI `$ref`s resolve here."""
+    content = _schema_files().get(name)
+    if content is None:
+        return _json({"error": f"No schema named {name[:100]!r}"}, status=404)
+    return _finish(HttpResponse(content, content_type="application/json"))
+
+
+# --- GeoJSON and OpenAPI ---------------------------------------------------------------------
+
+
+@api_view(content_type=GEOJSON)
+def sites_geojson(request: HttpRequest, ctx: hsds.Context) -> dict[str, Any]:
+    sites = selection.with_related(selection.published_sites())
+    return geojson.feature_collection(sites, ctx.lang, ctx.today)
+
+
+@api_view()
+def openapi_document(request: HttpRequest, ctx: hsds.Context) -> dict[str, Any]:
+    return openapi.document()
