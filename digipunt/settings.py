@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -109,8 +110,10 @@ STORAGES = {
         )
     },
 }
-# In development and tests WhiteNoise serves straight from the finders (no collectstatic needed).
+# In development and tests WhiteNoise serves straight from the finders (no collectstatic needed),
+# so an empty STATIC_ROOT is expected there and not worth a warning on every start.
 WHITENOISE_USE_FINDERS = True
+warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Security headers; production values are documented in docs/operations.md.
