@@ -53,6 +53,9 @@ def _allocate(populations: dict[str, int], total: int) -> dict[str, int]:
 
     Largest-remainder rounding, so the shares add up to exactly `total`.
     """
+    if total < len(populations):  # too few for one each: the most populous get one
+        chosen = set(sorted(populations, key=lambda c: (-populations[c], c))[: max(total, 0)])
+        return {code: int(code in chosen) for code in populations}
     base = dict.fromkeys(populations, 1)
     left = total - len(base)
     people = sum(populations.values()) or 1

@@ -24,9 +24,13 @@ RECURRENCES = ("weekly", "biweekly", "monthly")
 
 def _time(value: Any, where: str) -> time:
     try:
-        return time.fromisoformat(str(value))
+        parsed = time.fromisoformat(str(value))
     except ValueError:
-        raise ValueError(f"{where}: {value!r} is not a time (HH:MM)") from None
+        parsed = None
+    # Hours are local Belgian time; a UTC offset would silently mean something else.
+    if parsed is None or parsed.tzinfo is not None:
+        raise ValueError(f"{where}: {value!r} is not a time (HH:MM)")
+    return parsed
 
 
 def _date(value: Any, where: str) -> date:
@@ -44,8 +48,10 @@ def _period(raw: dict[str, Any], index: int) -> Period:
     from network.hours import Period
 
     where = f"period {index + 1}"
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: must be an object with weekday, opens and closes")
     weekday = raw.get("weekday")
-    if not isinstance(weekday, int) or not 0 <= weekday <= 6:
+    if isinstance(weekday, bool) or not isinstance(weekday, int) or not 0 <= weekday <= 6:
         raise ValueError(f"{where}: weekday must be 0 (Monday) to 6 (Sunday)")
     opens = _time(raw.get("opens"), where)
     closes = _time(raw.get("closes"), where)
@@ -58,7 +64,7 @@ def _period(raw: dict[str, Any], index: int) -> Period:
     nth = raw.get("nth")
     if recurrence == "biweekly" and anchor is None:
         raise ValueError(f"{where}: a fortnightly period needs a date in a week it is open")
-    if recurrence == "monthly" and nth not in (1, 2, 3, 4, 5, -1):
+    if recurrence == "monthly" and (isinstance(nth, bool) or nth not in (1, 2, 3, 4, 5, -1)):
         raise ValueError(f"{where}: a monthly period needs which weekday of the month (1-5 or -1)")
     valid_from = _optional_date(raw.get("valid_from"), where)
     valid_until = _optional_date(raw.get("valid_until"), where)
@@ -80,6 +86,8 @@ def _exception(raw: dict[str, Any], index: int) -> HoursException:
     from network.hours import HoursException
 
     where = f"exception {index + 1}"
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: must be an object with start, end and closed")
     start = _date(raw.get("start"), where)
     end = _date(raw.get("end") or raw.get("start"), where)
     if end < start:
@@ -104,6 +112,11 @@ def _exception(raw: dict[str, Any], index: int) -> HoursException:
 def parse_document(document: dict[str, Any] | None) -> tuple[list[Period], list[HoursException]]:
     """Validate a stored document and return its periods and exceptions for the engine."""
     document = document or {}
+    if not isinstance(document, dict):
+        raise ValueError("opening hours must be an object with periods and exceptions")
+    for key in ("periods", "exceptions"):
+        if not isinstance(document.get(key) or [], list):
+            raise ValueError(f"{key} must be a list")
     periods = [_period(p, i) for i, p in enumerate(document.get("periods") or [])]
     exceptions = [_exception(e, i) for i, e in enumerate(document.get("exceptions") or [])]
     return periods, exceptions

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from territory.services import territory_load
 
@@ -17,3 +18,10 @@ def territory(django_db_setup, django_db_blocker) -> dict[str, int]:
     """
     with django_db_blocker.unblock():
         return territory_load()
+
+
+@pytest.fixture(autouse=True)
+def _no_language_leaks():
+    """A request through the test client leaves its language active for the thread: reset it."""
+    yield
+    translation.deactivate()

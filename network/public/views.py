@@ -40,24 +40,26 @@ def _origin_from_location(lat: float, lon: float) -> Place:
 def search(request: HttpRequest) -> HttpResponse:
     form = FinderForm(request.GET)
     context: dict[str, object] = {"form": form, "helpline": _helpline()}
-    if not form.is_valid():
+    # A bad place stops the search; a bad filter, page or location is shown as an error on the
+    # form while the search goes on with the values that are valid (a stale bookmark still works).
+    if not form.is_valid() and form.has_error("q"):
         return render(request, "public/results.html", context)
     data = form.cleaned_data
     filters = Filters(
-        service=data["service"],
-        theme=data["theme"],
-        language=data["language"],
-        open_now=data["open"],
-        step_free=data["stepfree"],
-        walk_in=data["walkin"],
+        service=data.get("service", ""),
+        theme=data.get("theme", ""),
+        language=data.get("language", ""),
+        open_now=data.get("open", False),
+        step_free=data.get("stepfree", False),
+        walk_in=data.get("walkin", False),
     )
     context["filters"] = filters
-    if data.get("lat") is not None:
+    if data.get("lat") is not None and data.get("lon") is not None:
         resolution = PlaceResolution(
             query="", status="found", place=_origin_from_location(data["lat"], data["lon"])
         )
     else:
-        resolution = resolve_place(data["q"])
+        resolution = resolve_place(data.get("q", ""))
     context["resolution"] = resolution
     if resolution.status == "found" and resolution.place is not None:
         now = context["now"] = timezone.now()
