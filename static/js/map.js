@@ -4,6 +4,8 @@
 (function () {
   var box = document.getElementById("map");
   var items = document.querySelectorAll(".result[data-lat]");
+  var list = document.querySelector("ol.results");
+  var first = list ? +(list.getAttribute("start") || 1) : 1;
   if (!box || !items.length) return;
   var toggle = document.createElement("button");
   toggle.type = "button";
@@ -51,7 +53,7 @@
       var pin = document.createElement("a");
       pin.className = "map-pin";
       pin.href = link.href;
-      pin.textContent = String(n + 1);
+      pin.textContent = String(first + n);
       pin.setAttribute("aria-label", link.textContent);
       pin.style.left = (p.x - left) + "px";
       pin.style.top = (p.y - top) + "px";

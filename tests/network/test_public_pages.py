@@ -552,8 +552,11 @@ def test_a_page_number_beyond_the_results_still_answers(client):
 
     response = client.get(search_url(q="9000", page="7"))
 
+    html = response.content.decode()
     assert response.status_code == 200
-    assert 'href="tel:1700"' in response.content.decode()
+    assert "There are no more results." in html
+    assert "No Digipunt matches all your filters." not in html
+    assert 'href="?q=9000">Back to the first page</a>' in html
 
 
 def test_the_search_form_lists_the_themes_in_the_active_language(client):
