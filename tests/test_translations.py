@@ -10,6 +10,7 @@ The catalogues are read with a small .po parser written here, so no extra depend
 
 from __future__ import annotations
 
+import gettext
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,6 +219,31 @@ def test_every_entry_is_translated_and_not_fuzzy(code: str) -> None:
     assert len(entries) > 1, f"locale/{code} has no messages"
     problems = untranslated_or_fuzzy(entries)
     assert not problems, _report(code, "untranslated or fuzzy entries", problems)
+
+
+@pytest.mark.parametrize("code", LANGUAGE_CODES)
+def test_the_committed_mo_file_matches_its_catalogue(code: str) -> None:
+    """The compiled .mo files are committed (so `make run` needs no gettext tools): a .po change
+    without `make messages` would silently show the old text."""
+    path = LOCALE_DIR / code / "LC_MESSAGES" / "django.mo"
+    assert path.is_file(), f"missing {path}: run make messages"
+    with path.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    stale = []
+    for entry in load(code):
+        if entry.is_header:
+            continue
+        if entry.msgid_plural is None:
+            got = (
+                compiled.pgettext(entry.msgctxt, entry.msgid)
+                if entry.msgctxt
+                else (compiled.gettext(entry.msgid))
+            )
+            if got != entry.msgstr:
+                stale.append(entry.label)
+        elif compiled.ngettext(entry.msgid, entry.msgid_plural, 1) != entry.msgstr_plural[0]:
+            stale.append(entry.label)
+    assert not stale, _report(code, "entries differ in the .mo file (run make messages)", stale)
 
 
 @pytest.mark.parametrize("code", LANGUAGE_CODES)
