@@ -1,9 +1,9 @@
 """The public finder: which published Digipunten are nearest to a place, with the filters a
 resident chooses, and whether each is open now.
 
-Reads only (a selector). Distances are computed in Python over a light `(id, lat, lon)` list:
-the whole network fits in memory easily, it keeps the query identical on SQLite and PostgreSQL,
-and it keeps a results page to a fixed handful of queries (see docs/performance.md).
+Reads only (a selector). Distances are computed in Python over a light `(id, lat, lon)` list
+(docs/decisions/0001-distance-in-python.md): the query is the same on SQLite and PostgreSQL and a
+results page takes a fixed handful of queries (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import datetime
 from django.db.models import Prefetch, QuerySet
 
 from network.models import Site, Theme
-from territory.selectors import Place, PlaceResolution
+from territory.selectors import Place
 
 EARTH_RADIUS_KM = 6371.0088
 # A result further than this is "not nearby": the page then says so and offers the help line.
@@ -207,5 +207,3 @@ def _hit(site: Site, origin: Place, now: datetime) -> Hit:
         next_opening=None if current else schedule.next_opening(now),
     )
 
-
-__all__ = ["Filters", "FinderResult", "Hit", "PlaceResolution", "distance_km", "find_sites"]
