@@ -54,7 +54,8 @@ def search(request: HttpRequest) -> HttpResponse:
         walk_in=data.get("walkin", False),
     )
     context["filters"] = filters
-    if data.get("lat") is not None and data.get("lon") is not None:
+    # A location from "use my location" counts unless a place was typed after it.
+    if data.get("lat") is not None and data.get("lon") is not None and not data.get("q"):
         resolution = PlaceResolution(
             query="", status="found", place=_origin_from_location(data["lat"], data["lon"])
         )

@@ -20,6 +20,8 @@
   }
   button.addEventListener("click", function () {
     navigator.geolocation.getCurrentPosition(function (pos) {
+      var typed = form.querySelector("input[name=q]");
+      if (typed) typed.value = "";
       field("lat", pos.coords.latitude.toFixed(5));
       field("lon", pos.coords.longitude.toFixed(5));
       form.submit();
