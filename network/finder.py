@@ -206,4 +206,3 @@ def _hit(site: Site, origin: Place, now: datetime) -> Hit:
         closes_at=current[1] if current else None,
         next_opening=None if current else schedule.next_opening(now),
     )
-
