@@ -206,7 +206,11 @@ def demo_network_load(
 
     organisations = Organisation.objects.bulk_create(
         Organisation(
-            name=f"{'Gemeente' if m.region_id != BRUSSELS_REGION else 'Commune de'} {m.name}",
+            name=(
+                f"Commune de {m.name_fr}"
+                if m.region_id == BRUSSELS_REGION
+                else f"Gemeente {m.name_nl}"
+            ),
             kind=Organisation.Kind.MUNICIPALITY,
             municipality=m,
             is_demo=True,
