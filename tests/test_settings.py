@@ -1,0 +1,52 @@
+"""Settings come from the environment through typed helpers that fail loudly."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from digipunt.env import ImproperlyConfiguredEnv, env_bool, env_int, env_list, env_str
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_env_bool_reads_the_usual_spellings(monkeypatch):
+    for raw, expected in [("true", True), ("1", True), ("Yes", True), ("off", False), ("0", False)]:
+        monkeypatch.setenv("DIGIPUNT_TEST_FLAG", raw)
+        assert env_bool("DIGIPUNT_TEST_FLAG", not expected) is expected
+
+
+def test_env_bool_refuses_a_value_it_cannot_read(monkeypatch):
+    monkeypatch.setenv("DIGIPUNT_TEST_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfiguredEnv, match="DIGIPUNT_TEST_FLAG"):
+        env_bool("DIGIPUNT_TEST_FLAG", False)
+
+
+def test_env_int_refuses_words_and_names_the_variable(monkeypatch):
+    monkeypatch.setenv("DIGIPUNT_TEST_NUMBER", "ten")
+    with pytest.raises(ImproperlyConfiguredEnv, match="DIGIPUNT_TEST_NUMBER"):
+        env_int("DIGIPUNT_TEST_NUMBER", 1)
+
+
+def test_unset_or_empty_variables_give_the_default(monkeypatch):
+    monkeypatch.delenv("DIGIPUNT_TEST_UNSET", raising=False)
+    assert env_int("DIGIPUNT_TEST_UNSET", 7) == 7
+    assert env_str("DIGIPUNT_TEST_UNSET", "x") == "x"
+    monkeypatch.setenv("DIGIPUNT_TEST_UNSET", "")
+    assert env_bool("DIGIPUNT_TEST_UNSET", True) is True
+    assert env_list("DIGIPUNT_TEST_UNSET", ["a"]) == ["a"]
+
+
+def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch):
+    monkeypatch.setenv("DIGIPUNT_TEST_LIST", " a.example, ,b.example ")
+    assert env_list("DIGIPUNT_TEST_LIST", []) == ["a.example", "b.example"]
+
+
+def test_every_variable_the_settings_read_is_documented_in_env_example():
+    settings_source = (ROOT / "digipunt" / "settings.py").read_text()
+    read = set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z_]+)"', settings_source))
+    documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read, "no variables found: the pattern no longer matches settings.py"
+    assert read - documented == set()
