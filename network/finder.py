@@ -15,7 +15,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
 
-from network.models import Site, Theme
+from network.models import KM_PER_DEGREE_LATITUDE, Site, Theme
 from territory.selectors import Place
 
 EARTH_RADIUS_KM = 6371.0088
@@ -26,7 +26,6 @@ OPEN_NOW_BATCH = 250
 OPEN_NOW_MAX_CHECKED = 1000
 # Sites are first looked for in a box this far around the origin (see _nearest_ids).
 BOX_RADIUS_KM = 20.0
-KM_PER_DEGREE = 111.2
 
 
 @dataclass(frozen=True)
@@ -181,13 +180,9 @@ def _nearest_ids(qs: QuerySet[Site], origin: Place, wanted: int) -> tuple[list[i
     inside that box holds enough of them, they are certainly the nearest, and a COUNT gives the
     total. Otherwise every matching site is ordered. Either way at most two queries.
     """
-    dlat = BOX_RADIUS_KM / KM_PER_DEGREE
-    dlon = dlat / math.cos(math.radians(origin.latitude))
-    boxed = qs.filter(
-        latitude__range=(origin.latitude - dlat, origin.latitude + dlat),
-        longitude__range=(origin.longitude - dlon, origin.longitude + dlon),
-    )
-    limit = dlat**2  # squared radius of the inscribed circle, in the units of _sorted_by_distance
+    boxed = qs.in_box(origin.latitude, origin.longitude, BOX_RADIUS_KM)
+    # The squared radius of the circle inside the box, in the units of _sorted_by_distance.
+    limit = (BOX_RADIUS_KM / KM_PER_DEGREE_LATITUDE) ** 2
     ordered = _sorted_by_distance(_coordinates(boxed), origin)
     inside = [pk for d, pk in ordered if d <= limit]
     if len(inside) >= wanted:

@@ -6,6 +6,7 @@ through membership-scoped selectors; writes go through `network.services`.
 
 from __future__ import annotations
 
+import math
 import uuid
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -152,6 +153,9 @@ class Accessibility(models.TextChoices):
     PARKING = "parking", _("Accessible parking nearby")
 
 
+KM_PER_DEGREE_LATITUDE = 111.32
+
+
 class SiteQuerySet(models.QuerySet["Site"]):
     def published(self) -> SiteQuerySet:
         """Sites the public may see."""
@@ -166,6 +170,19 @@ class SiteQuerySet(models.QuerySet["Site"]):
     def speaking(self, language: str) -> SiteQuerySet:
         # Languages are stored as ",nl,fr," so that one LIKE finds a whole code on any database.
         return self.filter(languages__contains=f",{language},")
+
+    def in_box(self, latitude: float, longitude: float, radius_km: float) -> SiteQuerySet:
+        """Sites in the box that holds the circle of `radius_km` around a point.
+
+        A cheap, index-friendly first cut (latitude is indexed); callers measure real distances.
+        """
+        dlat = radius_km / KM_PER_DEGREE_LATITUDE
+        # Longitude degrees shrink with latitude; the floor guards against the poles.
+        dlon = dlat / max(math.cos(math.radians(latitude)), 0.01)
+        return self.filter(
+            latitude__range=(latitude - dlat, latitude + dlat),
+            longitude__range=(longitude - dlon, longitude + dlon),
+        )
 
     def step_free(self) -> SiteQuerySet:
         return self.filter(step_free=True)

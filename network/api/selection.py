@@ -29,7 +29,6 @@ T = TypeVar("T")
 M = TypeVar("M")
 
 PILLAR_FIELDS = tuple(f"offers_{pillar}" for pillar in PILLARS)
-KM_PER_DEGREE_LATITUDE = 111.32
 
 
 @dataclass(frozen=True)
@@ -139,25 +138,12 @@ def filtered_sites(filters: Filters) -> SiteQuerySet:
         # A filter on a theme that does not exist matches nothing (HSDS filters never widen).
         sites = sites.helping_with(code) if code else sites.none()
     if filters.proximity:
-        sites = _within_box(sites, filters.proximity)
+        near = filters.proximity
+        sites = sites.in_box(near.latitude, near.longitude, near.radius_km)
     return sites
 
 
 # --- proximity -------------------------------------------------------------------------------
-
-
-def _within_box(sites: SiteQuerySet, near: Proximity) -> SiteQuerySet:
-    """A bounding box around the circle, so the database (latitude index) drops far sites."""
-    dlat = near.radius_km / KM_PER_DEGREE_LATITUDE
-    # Longitude degrees shrink with latitude; guard the poles (cos -> 0) with a floor.
-    cos_lat = max(math.cos(math.radians(near.latitude)), 0.01)
-    dlon = near.radius_km / (KM_PER_DEGREE_LATITUDE * cos_lat)
-    return sites.filter(
-        latitude__gte=near.latitude - dlat,
-        latitude__lte=near.latitude + dlat,
-        longitude__gte=near.longitude - dlon,
-        longitude__lte=near.longitude + dlon,
-    )
 
 
 # --- services --------------------------------------------------------------------------------

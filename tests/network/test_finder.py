@@ -478,3 +478,30 @@ def test_an_open_now_results_page_takes_at_most_5_queries_however_many_sites(
 
     assert len(result.hits) == 10
     assert with_three == with_thirty
+
+
+def test_every_page_is_in_distance_order_across_the_edge_of_the_first_search_box():
+    # The first box reaches 0.18 degrees of latitude (20 km) and 0.286 of longitude around Gent.
+    # 0.17 degrees of latitude is about 19 km: inside the circle within that box.
+    factories.site(name="Near", latitude=GENT[0] + 0.05, longitude=GENT[1])
+    factories.site(name="Nearer", latitude=GENT[0] + 0.02, longitude=GENT[1])
+    factories.site(name="Edge of the circle", latitude=GENT[0] + 0.17, longitude=GENT[1])
+    # About 24.5 km north: outside the box, found only when every site is ordered.
+    factories.site(name="Outside the box", latitude=GENT[0] + 0.22, longitude=GENT[1])
+    # In the box's corner (outside its circle), about 27 km away: it must not come before the
+    # nearer site outside the box.
+    factories.site(name="Box corner", latitude=GENT[0] + 0.17, longitude=GENT[1] + 0.28)
+    factories.site(name="Far box corner", latitude=GENT[0] + 0.175, longitude=GENT[1] + 0.285)
+
+    pages = [find(page=page, page_size=1) for page in (1, 2, 3, 4, 5, 6)]
+
+    assert [names(result) for result in pages] == [
+        ["Nearer"],
+        ["Near"],
+        ["Edge of the circle"],
+        ["Outside the box"],
+        ["Box corner"],
+        ["Far box corner"],
+    ]
+    assert [result.total for result in pages] == [6] * 6
+    assert [result.has_next for result in pages] == [True] * 5 + [False]
