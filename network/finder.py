@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
+from network import hours_document
 from network.models import KM_PER_DEGREE_LATITUDE, Site, Theme
 from territory.selectors import Place
 
 EARTH_RADIUS_KM = 6371.0088
 # A result further than this is "not nearby": the page then says so and offers the help line.
 NEARBY_KM = 15.0
-# "Open now" is checked for at most this many of the nearest sites, in batches of one query.
-OPEN_NOW_BATCH = 250
+# "Open now" is checked for at most this many of the nearest sites (one query).
 OPEN_NOW_MAX_CHECKED = 1000
 # Sites are first looked for in a box this far around the origin (see _nearest_ids).
 BOX_RADIUS_KM = 20.0
@@ -60,6 +61,7 @@ class FinderResult:
     page: int = 1
     page_size: int = 10
     total: int | None = None  # None when "open now" is on: only the pages seen are counted
+    within_km: float | None = None  # the total counts the sites within this distance only
     has_next: bool = False
 
     @property
@@ -117,22 +119,26 @@ def filtered_sites(filters: Filters) -> QuerySet[Site]:
 def _open_ids(ids: Sequence[int], now: datetime, wanted: int) -> tuple[list[int], bool]:
     """The ids (in the given order) of sites open at `now`, stopping once `wanted` are found.
 
-    Returns the open ids and whether every candidate was checked.
+    One query reads the hours of the nearest OPEN_NOW_MAX_CHECKED candidates. A site whose hours
+    have no period on this weekday and no opening exception today cannot be open, so the full
+    engine only runs for the others. Returns the open ids and whether every candidate was checked.
     """
+    checked = ids[:OPEN_NOW_MAX_CHECKED]
+    today = timezone.localdate(now)
+    rows = Site.objects.filter(pk__in=checked).values_list(
+        "pk", "opening_hours", "closed_on_public_holidays"
+    )
+    hours_by_id = {pk: (document, holidays) for pk, document, holidays in rows}
     found: list[int] = []
-    for start in range(0, min(len(ids), OPEN_NOW_MAX_CHECKED), OPEN_NOW_BATCH):
-        batch = ids[start : start + OPEN_NOW_BATCH]
-        rows = Site.objects.filter(pk__in=batch).values_list(
-            "pk", "opening_hours", "closed_on_public_holidays"
-        )
-        hours_by_id = {pk: (document, holidays) for pk, document, holidays in rows}
-        for pk in batch:
-            document, holidays = hours_by_id[pk]
-            site = Site(pk=pk, opening_hours=document, closed_on_public_holidays=holidays)
-            if site.schedule().is_open(now):
-                found.append(pk)
-                if len(found) >= wanted:
-                    return found, False
+    for pk in checked:
+        document, holidays = hours_by_id[pk]
+        if not hours_document.may_open_on(document, today):
+            continue
+        site = Site(pk=pk, opening_hours=document, closed_on_public_holidays=holidays)
+        if site.schedule().is_open(now):
+            found.append(pk)
+            if len(found) >= wanted:
+                return found, False
     return found, len(ids) <= OPEN_NOW_MAX_CHECKED
 
 
@@ -149,12 +155,13 @@ def find_sites(
     start = (page - 1) * page_size
     wanted = start + page_size + 1  # one more than the page, to know whether there is a next
     total: int | None
+    within_km: float | None = None
     if filters.open_now:
         ids = [pk for _d, pk in _sorted_by_distance(_coordinates(qs), origin)]
         ids, complete = _open_ids(ids, now, wanted)
         total = len(ids) if complete else None
     else:
-        ids, total = _nearest_ids(qs, origin, wanted)
+        ids, total, within_km = _nearest_ids(qs, origin, wanted)
     page_ids = ids[start : start + page_size]
     has_next = len(ids) > start + page_size
     sites = (
@@ -165,7 +172,13 @@ def find_sites(
     by_id = {site.pk: site for site in sites}
     hits = [_hit(by_id[pk], origin, now) for pk in page_ids if pk in by_id]
     return FinderResult(
-        origin=origin, hits=hits, page=page, page_size=page_size, total=total, has_next=has_next
+        origin=origin,
+        hits=hits,
+        page=page,
+        page_size=page_size,
+        total=total,
+        within_km=within_km,
+        has_next=has_next,
     )
 
 
@@ -173,12 +186,15 @@ def _coordinates(qs: QuerySet[Site]) -> list[tuple[int, float, float]]:
     return list(qs.values_list("pk", "latitude", "longitude"))
 
 
-def _nearest_ids(qs: QuerySet[Site], origin: Place, wanted: int) -> tuple[list[int], int]:
-    """At least `wanted` ids nearest first (or all there are), and how many match in all.
+def _nearest_ids(
+    qs: QuerySet[Site], origin: Place, wanted: int
+) -> tuple[list[int], int, float | None]:
+    """At least `wanted` ids nearest first (or all there are), how many there are, and within
+    which radius they were counted (None: everywhere).
 
     First only the sites in a box around the origin (an indexed latitude range): when the circle
-    inside that box holds enough of them, they are certainly the nearest, and a COUNT gives the
-    total. Otherwise every matching site is ordered. Either way at most two queries.
+    inside that box holds enough of them, they are certainly the nearest, and the count is of the
+    sites within that circle. Otherwise every matching site is ordered. At most two queries.
     """
     boxed = qs.in_box(origin.latitude, origin.longitude, BOX_RADIUS_KM)
     # The squared radius of the circle inside the box, in the units of _sorted_by_distance.
@@ -186,9 +202,9 @@ def _nearest_ids(qs: QuerySet[Site], origin: Place, wanted: int) -> tuple[list[i
     ordered = _sorted_by_distance(_coordinates(boxed), origin)
     inside = [pk for d, pk in ordered if d <= limit]
     if len(inside) >= wanted:
-        return inside, qs.count()
+        return inside, len(inside), BOX_RADIUS_KM
     everything = [pk for _d, pk in _sorted_by_distance(_coordinates(qs), origin)]
-    return everything, len(everything)
+    return everything, len(everything), None
 
 
 def _hit(site: Site, origin: Place, now: datetime) -> Hit:

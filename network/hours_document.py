@@ -122,6 +122,22 @@ def parse_document(document: dict[str, Any] | None) -> tuple[list[Period], list[
     return periods, exceptions
 
 
+def may_open_on(document: dict[str, Any] | None, day: date) -> bool:
+    """False only when the site certainly has no hours on `day`: no period on its weekday and no
+    opening exception covering it. A cheap first look before the engine gives the real answer."""
+    if not document:
+        return False
+    weekday = day.weekday()
+    if any(entry.get("weekday") == weekday for entry in document.get("periods") or []):
+        return True
+    iso = day.isoformat()
+    return any(
+        not entry.get("closed")
+        and str(entry.get("start")) <= iso <= str(entry.get("end") or entry.get("start"))
+        for entry in document.get("exceptions") or []
+    )
+
+
 def validate_document(document: dict[str, Any] | None) -> None:
     parse_document(document)
 

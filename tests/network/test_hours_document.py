@@ -18,6 +18,7 @@ from network.hours import HoursException, Period, Schedule
 from network.hours_document import (
     closure,
     extra_opening,
+    may_open_on,
     parse_document,
     period,
     schedule_from_document,
@@ -263,3 +264,16 @@ def test_a_document_of_the_wrong_shape_is_refused_with_a_value_error(document, m
     # never an AttributeError from deep inside the parser.
     with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
         validate_document(document)
+
+
+def test_may_open_on_is_false_only_without_a_period_that_weekday_or_an_opening_exception():
+    monday, tuesday = date(2026, 11, 23), date(2026, 11, 24)
+    mondays = {"periods": [period(0, "09:00", "12:00")], "exceptions": []}
+    assert may_open_on(mondays, monday)
+    assert not may_open_on(mondays, tuesday)
+    assert not may_open_on({}, monday)
+    extra = {"periods": [], "exceptions": [extra_opening(tuesday, "10:00", "12:00")]}
+    assert may_open_on(extra, tuesday)
+    assert not may_open_on(extra, monday)
+    closed = {"periods": [], "exceptions": [closure(monday, tuesday)]}
+    assert not may_open_on(closed, tuesday)
