@@ -25,3 +25,11 @@ def _no_language_leaks():
     """A request through the test client leaves its language active for the thread: reset it."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def cast(territory, db):
+    """The fixed cast of staff users and their organisations (see tests/cast.py)."""
+    from tests.cast import make_cast
+
+    return make_cast()

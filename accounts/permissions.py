@@ -1,0 +1,122 @@
+"""Who may do what, decided in one place.
+
+Every staff view asks this module, and every staff query starts from `sites_for(user, ...)`, so
+a site of another organisation is simply not there (a 404), and a role that lacks a capability
+at a site it can see gets a 403.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Membership, Role, User
+from network.models import Organisation, Site, SiteQuerySet
+
+
+class Can(StrEnum):
+    VIEW_SITE = "view_site"  # the staff home of a site: today's hours, appointments, loans
+    EDIT_SITE = "edit_site"  # information, services, hours and closures; mark as verified
+    MANAGE_SITES = "manage_sites"  # an organisation's list of sites
+    MANAGE_TEAM = "manage_team"  # invite, change roles, deactivate
+    VIEW_AUDIT = "view_audit"  # the audit trail of the organisation
+    REFER = "refer"  # send a resident to a site (issue Questions)
+    VIEW_FIGURES = "view_figures"  # aggregated figures only
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
+    Role.VOLUNTEER: frozenset({Can.VIEW_SITE}),
+    Role.COORDINATOR: frozenset({Can.VIEW_SITE, Can.EDIT_SITE, Can.VIEW_FIGURES}),
+    Role.ORG_ADMIN: frozenset(
+        {
+            Can.VIEW_SITE,
+            Can.EDIT_SITE,
+            Can.MANAGE_SITES,
+            Can.MANAGE_TEAM,
+            Can.VIEW_AUDIT,
+            Can.VIEW_FIGURES,
+        }
+    ),
+    Role.REFERRER: frozenset({Can.REFER}),
+    Role.ANALYST: frozenset({Can.VIEW_FIGURES}),
+    Role.PLATFORM_ADMIN: frozenset(Can),
+}
+
+# Roles that can reach personal data of residents: they must use two-factor authentication.
+ROLES_WITH_PERSONAL_DATA = frozenset(
+    {Role.VOLUNTEER, Role.COORDINATOR, Role.ORG_ADMIN, Role.REFERRER, Role.PLATFORM_ADMIN}
+)
+
+# Which roles an organisation admin may hand out (never the network-wide ones).
+ASSIGNABLE_ROLES = (Role.VOLUNTEER, Role.COORDINATOR, Role.ORG_ADMIN, Role.REFERRER)
+
+
+def _memberships(user: User) -> QuerySet[Membership]:
+    if not user.is_authenticated or not user.is_active:
+        return Membership.objects.none()
+    return Membership.objects.active().filter(user=user)
+
+
+def roles_granting(capability: Can) -> list[str]:
+    return [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
+
+
+def is_platform_admin(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def sites_for(user: User, capability: Can = Can.VIEW_SITE) -> SiteQuerySet:
+    """The sites where `user` has `capability`: the start of every staff query on sites."""
+    if is_platform_admin(user):
+        return Site.objects.all()
+    memberships = _memberships(user).filter(role__in=roles_granting(capability))
+    if memberships.filter(organisation__isnull=True, site__isnull=True).exists():
+        return Site.objects.all()
+    return Site.objects.filter(
+        Q(pk__in=memberships.filter(site__isnull=False).values("site"))
+        | Q(organisation__in=memberships.filter(organisation__isnull=False).values("organisation"))
+    )
+
+
+def organisations_for(user: User, capability: Can) -> QuerySet[Organisation]:
+    """Organisations where `user` has `capability` for the organisation as a whole."""
+    if is_platform_admin(user):
+        return Organisation.objects.all()
+    memberships = _memberships(user).filter(role__in=roles_granting(capability))
+    return Organisation.objects.filter(
+        pk__in=memberships.filter(organisation__isnull=False).values("organisation")
+    )
+
+
+def site_for(user: User, site_id: int, capability: Can) -> Site:
+    """The site `site_id` if `user` may do `capability` there.
+
+    A site the user cannot see at all is a 404 (its existence is not revealed); a site they see
+    but where their role does not allow `capability` is a 403.
+    """
+    site = sites_for(user, Can.VIEW_SITE).filter(pk=site_id).select_related("organisation").first()
+    if site is None:
+        site = sites_for(user, capability).filter(pk=site_id).select_related("organisation").first()
+    if site is None:
+        raise Http404
+    if not sites_for(user, capability).filter(pk=site.pk).exists():
+        raise PermissionDenied
+    return site
+
+
+def organisation_for(user: User, organisation_id: int, capability: Can) -> Organisation:
+    """The organisation if `user` has `capability` for it as a whole; otherwise a 404."""
+    organisation = organisations_for(user, capability).filter(pk=organisation_id).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def needs_two_factor(user: User) -> bool:
+    """Whether this person must sign in with a second factor (any role near personal data)."""
+    if is_platform_admin(user) or user.is_staff:
+        return True
+    return _memberships(user).filter(role__in=list(ROLES_WITH_PERSONAL_DATA)).exists()
