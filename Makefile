@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
+# Development commands may run without a SECRET_KEY (settings refuse that anywhere else).
+export DIGIPUNT_INSECURE_DEV_KEY ?= true
 PORT ?= 8000
 
 .PHONY: run test install lint format migrate data messages bench clean

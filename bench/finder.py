@@ -62,6 +62,7 @@ def setup_django(workdir: str) -> None:
     os.environ.setdefault("DIGIPUNT_VAR_DIR", workdir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digipunt.settings")
     os.environ["DEBUG"] = "false"
+    os.environ.setdefault("DIGIPUNT_INSECURE_DEV_KEY", "true")
     import django
 
     django.setup()

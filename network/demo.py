@@ -115,7 +115,7 @@ def _hours(rng: random.Random, today: date) -> dict[str, Any]:
     if rng.random() < 0.1:
         exceptions.append(
             extra_opening(
-                today + timedelta(days=rng.randint(1, 20)), "10:00", "12:00", "Extra opening"
+                today + timedelta(days=rng.randint(1, 20)), "10:00", "12:00", "Aangepaste uren"
             )
         )
     return {"periods": periods, "exceptions": exceptions}
@@ -196,6 +196,9 @@ def demo_network_load(
     Partnership.objects.filter(is_demo=True).delete()
     Organisation.objects.filter(is_demo=True).delete()
 
+    if sites <= 0:  # "--sites 0": remove the demo network and add nothing
+        log("Demo network removed.")
+        return {"sites": 0, "organisations": 0, "partnerships": 0}
     municipalities = list(Municipality.objects.in_network().order_by("refnis"))
     if not municipalities:
         raise RuntimeError("Load the territory first: manage.py load_territory")

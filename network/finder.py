@@ -208,12 +208,11 @@ def _nearest_ids(
 
 
 def _hit(site: Site, origin: Place, now: datetime) -> Hit:
-    schedule = site.schedule()
-    current = schedule.current_interval(now)
+    status = site.schedule().status(now)
     return Hit(
         site=site,
         distance_km=distance_km(origin.latitude, origin.longitude, site.latitude, site.longitude),
-        open_now=current is not None,
-        closes_at=current[1] if current else None,
-        next_opening=None if current else schedule.next_opening(now),
+        open_now=status.open_now,
+        closes_at=status.closes_at,
+        next_opening=status.next_opening,
     )

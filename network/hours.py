@@ -123,6 +123,15 @@ class HoursException:
 
 
 @dataclass(frozen=True)
+class Status:
+    """What a visitor wants to know right now: open until when, or when it opens next."""
+
+    open_now: bool
+    closes_at: datetime | None
+    next_opening: datetime | None
+
+
+@dataclass(frozen=True)
 class DayHours:
     """The concrete opening hours of one date.
 
@@ -230,6 +239,12 @@ class Schedule:
         """Whether the site is open at the aware datetime `at` (start inclusive, end exclusive)."""
         return self.current_interval(at) is not None
 
+    def status(self, at: datetime) -> Status:
+        current = self.current_interval(at)
+        if current is not None:
+            return Status(open_now=True, closes_at=current[1], next_opening=None)
+        return Status(open_now=False, closes_at=None, next_opening=self.next_opening(at))
+
     def current_interval(self, at: datetime) -> Interval | None:
         """The opening interval containing `at`, or None when closed at that instant."""
         local = self._local(at)
@@ -324,7 +339,7 @@ class Schedule:
         additive `,` separator instead of `;`, because our periods add up. Exceptions that
         ended before `since` are left out when it is given. An empty schedule is `off`.
         """
-        rules = _osm_period_rules(self.periods)
+        rules = _osm_period_rules(self.periods, since)
         if rules and self.closed_on_public_holidays:
             rules.append((";", "PH off"))
         exception_rules = _osm_exception_rules(self.exceptions, since)
@@ -550,7 +565,19 @@ def _osm_weekdays(weekdays: list[int]) -> str:
     return ",".join(parts)
 
 
-def _osm_period_rules(periods: Sequence[Period]) -> list[tuple[str, str]]:
+def _iso_week_parity(anchor: date, reference: date) -> int:
+    """The parity (week number % 2) of the ISO weeks, in `reference`'s ISO year, in which a
+    fortnightly period anchored on `anchor` opens."""
+    weeks = (_monday(reference) - _monday(anchor)).days // 7
+    week = reference.isocalendar().week
+    return week % 2 if weeks % 2 == 0 else (week + 1) % 2
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _osm_period_rules(periods: Sequence[Period], since: date | None) -> list[tuple[str, str]]:
     """(separator, rule) pairs for the periods, in a stable, readable order."""
     # Collect the time spans per "day selector": (validity prefix, week prefix, rank, weekday, nth).
     spans: dict[tuple[str, str, int, int, int | None], list[_Span]] = {}
@@ -558,10 +585,10 @@ def _osm_period_rules(periods: Sequence[Period]) -> list[tuple[str, str]]:
         prefix = _osm_validity(p.valid_from, p.valid_until)
         week, rank = "", 0
         if p.recurrence == "biweekly":
-            # OSM alternates by ISO week number, we by weeks since the anchor. They agree until
-            # an ISO year with 53 weeks (e.g. 2026) puts two odd weeks in a row; the export
-            # accepts that approximation.
-            parity = p.anchor.isocalendar().week % 2  # type: ignore[union-attr]
+            # OSM alternates by ISO week number, we by weeks since the anchor. They agree within
+            # one ISO year, not across a year with 53 weeks (2026 has one), so the parity is
+            # taken from the ISO year of `since` (the anchor's when not given).
+            parity = _iso_week_parity(p.anchor, since or p.anchor)  # type: ignore[arg-type]
             week, rank = ("week 01-53/2 " if parity else "week 02-52/2 "), 1
         elif p.recurrence == "monthly":
             rank = 2

@@ -13,6 +13,7 @@ naming the bad entry; it is the one gate that every writer (staff forms, imports
 
 from __future__ import annotations
 
+import logging
 from datetime import date, time
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from network.hours import HoursException, Period, Schedule
 
 RECURRENCES = ("weekly", "biweekly", "monthly")
+logger = logging.getLogger(__name__)
 
 
 def _time(value: Any, where: str) -> time:
@@ -127,6 +129,8 @@ def may_open_on(document: dict[str, Any] | None, day: date) -> bool:
     opening exception covering it. A cheap first look before the engine gives the real answer."""
     if not document:
         return False
+    if not isinstance(document, dict):
+        return True  # unreadable: let the engine (and its error handling) decide
     weekday = day.weekday()
     if any(entry.get("weekday") == weekday for entry in document.get("periods") or []):
         return True
@@ -136,6 +140,19 @@ def may_open_on(document: dict[str, Any] | None, day: date) -> bool:
         and str(entry.get("start")) <= iso <= str(entry.get("end") or entry.get("start"))
         for entry in document.get("exceptions") or []
     )
+
+
+def readable(document: Any) -> tuple[list[Period], list[HoursException]] | None:
+    """The periods and exceptions of a stored document, or None when it does not parse.
+
+    Writers validate every document, so None means old or hand-edited data; readers then show
+    the site without hours instead of failing (one rule for the pages, the finder and the API).
+    """
+    try:
+        return parse_document(document)
+    except (ValueError, TypeError, AttributeError):
+        logger.warning("Opening hours that do not parse: %.200r", document, exc_info=True)
+        return None
 
 
 def validate_document(document: dict[str, Any] | None) -> None:
@@ -194,7 +211,9 @@ def closure(start: date, end: date | None = None, reason: str = "") -> dict[str,
 
 
 def extra_opening(day: date, opens: str, closes: str, reason: str = "") -> dict[str, Any]:
-    """Build one extra-opening exception entry (also how a site opens on a public holiday)."""
+    """Build one opening exception: these hours *replace* the regular hours of that day (on a
+    day without regular hours that is an extra opening; it is also how a site opens on a
+    public holiday)."""
     return {
         "start": day.isoformat(),
         "end": day.isoformat(),

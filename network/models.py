@@ -9,17 +9,14 @@ from __future__ import annotations
 import math
 import uuid
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from network import hours_document
+from network import hours, hours_document
 from territory.models import Municipality
-
-if TYPE_CHECKING:
-    from network import hours
 
 
 class TranslatedName(models.Model):
@@ -294,9 +291,15 @@ class Site(models.Model):
         return [a.value for a, on in flags.items() if on]
 
     def schedule(self) -> hours.Schedule:
-        """The site's opening hours as an engine that answers "open now?" and "next opening"."""
-        return hours_document.schedule_from_document(
-            self.opening_hours,
+        """The site's opening hours as an engine that answers "open now?" and "next opening".
+
+        Every writer validates the document, so a bad one means a hand-edited database: the site
+        then shows no hours (and the error is logged) rather than breaking every search near it.
+        """
+        periods, exceptions = hours_document.readable(self.opening_hours) or ([], [])
+        return hours.Schedule(
+            periods,
+            exceptions,
             closed_on_public_holidays=self.closed_on_public_holidays,
             holiday_language=(get_language() or "nl")[:2],
         )

@@ -50,3 +50,24 @@ def test_every_variable_the_settings_read_is_documented_in_env_example():
     documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read, "no variables found: the pattern no longer matches settings.py"
     assert read - documented == set()
+
+
+def test_without_a_secret_key_production_settings_refuse_to_start(tmp_path):
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "DIGIPUNT_VAR_DIR": str(tmp_path), "DEBUG": "false"}
+    code = "import digipunt.settings"
+    refused = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert refused.returncode != 0
+    assert "SECRET_KEY must be set" in refused.stderr
+    allowed = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "SECRET_KEY": "x" * 50},
+        capture_output=True,
+        text=True,
+    )
+    assert allowed.returncode == 0, allowed.stderr

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from network import hours_document
 from network.api.links import public_site_url
 from network.models import Site
 
@@ -18,17 +19,11 @@ logger = logging.getLogger(__name__)
 
 
 def osm_opening_hours(site: Site, today: date) -> str | None:
-    """The site's hours as an OpenStreetMap `opening_hours` value, or None when unavailable.
-
-    The engine is imported here, not at module level, so that this export keeps working (without
-    the value) if the engine is missing or a stored document no longer parses.
-    """
-    try:
-        schedule = site.schedule()
-        return schedule.to_osm(since=today)
-    except (ImportError, AttributeError, TypeError, ValueError):
-        logger.warning("No OSM opening hours for site %s", site.pk, exc_info=True)
+    """The site's hours as an OpenStreetMap `opening_hours` value, or None when its stored
+    document does not parse (unknown hours, which is not the same as "off")."""
+    if hours_document.readable(site.opening_hours) is None:
         return None
+    return site.schedule().to_osm(since=today)
 
 
 def _address(site: Site) -> str:

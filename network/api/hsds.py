@@ -141,13 +141,7 @@ def _closes_at(value: time) -> str:
 
 def _hours(site: Site) -> tuple[list[Period], list[HoursException]]:
     """The site's opening hours; a stored document that no longer parses gives none."""
-    try:
-        return hours_document.parse_document(site.opening_hours)
-    except (ValueError, TypeError, AttributeError):
-        # Writers validate documents, so this is old or hand-edited data: publish the site
-        # without hours rather than failing the whole list.
-        logger.warning("Site %s has opening hours that do not parse", site.pk, exc_info=True)
-        return [], []
+    return hours_document.readable(site.opening_hours) or ([], [])
 
 
 # --- children --------------------------------------------------------------------------------

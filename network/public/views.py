@@ -62,6 +62,7 @@ def search(request: HttpRequest) -> HttpResponse:
     else:
         resolution = resolve_place(data.get("q", ""))
     context["resolution"] = resolution
+    context["postal_code_typed"] = resolution.query.isdigit()
     if resolution.status == "found" and resolution.place is not None:
         now = context["now"] = timezone.now()
         context["result"] = find_sites(
@@ -72,6 +73,7 @@ def search(request: HttpRequest) -> HttpResponse:
             page_size=settings.FINDER_PAGE_SIZE,
         )
         context["page_query"] = _query_without_page(request)
+        context["unfiltered_query"] = _query_without_filters(request)
         context["map_tile_url"] = settings.MAP_TILE_URL
         context["map_attribution"] = settings.MAP_TILE_ATTRIBUTION
     return render(request, "public/results.html", context)
@@ -80,6 +82,15 @@ def search(request: HttpRequest) -> HttpResponse:
 def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
+    return query.urlencode()
+
+
+def _query_without_filters(request: HttpRequest) -> str:
+    """The same search (a place or a location) with every filter off, from the first page."""
+    query = request.GET.copy()
+    for name in list(query):
+        if name not in ("q", "lat", "lon"):
+            query.pop(name)
     return query.urlencode()
 
 
@@ -106,13 +117,13 @@ def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     today = timezone.localdate(now)
     schedule = site.schedule()
-    current = schedule.current_interval(now)
+    status = schedule.status(now)
     context = {
         "site": site,
         "now": now,
-        "open_now": current is not None,
-        "closes_at": current[1] if current else None,
-        "next_opening": None if current else schedule.next_opening(now),
+        "open_now": status.open_now,
+        "closes_at": status.closes_at,
+        "next_opening": status.next_opening,
         "week": schedule.week(today),
         "next_week": schedule.week(today + timedelta(days=7)),
         "closures": schedule.upcoming_closures(today, days=60),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -145,6 +146,8 @@ def server_url() -> Iterator[str]:
         {
             "DIGIPUNT_VAR_DIR": str(tmp),
             "DEBUG": "false",
+            # A test server: no real secret signs anything here.
+            "SECRET_KEY": "browser-tests-only-" + secrets.token_hex(16),
             "MAP_TILE_URL": "",
             "DATABASE_URL": database.url,
             "PYTHONUNBUFFERED": "1",

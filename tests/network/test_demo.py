@@ -207,3 +207,13 @@ def test_demo_sites_help_with_themes_and_offer_services():
     assert Site.objects.filter(offers_lending=True).exists()
     assert Site.objects.filter(offers_learning=True).exists()
     assert Site.objects.filter(languages__contains=",fr,").exists()
+
+
+def test_zero_sites_removes_the_demo_network_and_adds_nothing():
+    demo_network_load(sites=20, seed=1, today=date(2026, 11, 26), log=lambda _s: None)
+
+    demo_network_load(sites=0, today=date(2026, 11, 26), log=lambda _s: None)
+
+    assert not Site.objects.filter(is_demo=True).exists()
+    assert not Organisation.objects.filter(is_demo=True).exists()
+    assert not Partnership.objects.filter(is_demo=True).exists()

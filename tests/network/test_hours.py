@@ -647,3 +647,15 @@ def test_to_schema_org_lists_every_interval_of_a_special_day():
         ("2026-06-02", "09:00", "12:00"),
         ("2026-06-02", "14:00", "16:00"),
     ]
+
+
+def test_osm_export_of_a_fortnightly_period_follows_the_iso_year_of_since():
+    # 2026 has 53 ISO weeks: a period that opens in even weeks of late 2026 opens in odd weeks
+    # of 2027. The export for 2027 must say so, and agree with the engine.
+    schedule = Schedule(
+        [Period(0, time(9), time(12), recurrence="biweekly", anchor=date(2026, 11, 23))]
+    )
+    assert schedule.day(date(2027, 1, 4)).intervals  # ISO week 1 of 2027
+    assert not schedule.day(date(2027, 1, 11)).intervals  # ISO week 2
+    assert "week 01-53/2 Mo 09:00-12:00" in schedule.to_osm(since=date(2027, 1, 15))
+    assert "week 02-52/2 Mo 09:00-12:00" in schedule.to_osm(since=date(2026, 12, 1))

@@ -423,8 +423,8 @@ def test_an_unpublished_site_is_not_in_the_results(client):
         ("9000\x00", "Null characters are not allowed."),
         ("\x01\x02\x1b", "We could not read that as a place."),
         ("!!! ???", "We could not read that as a place."),
-        ("0000", "We do not know a place called “0000”."),
-        ("1234", "We do not know a place called “1234”."),
+        ("0000", "We do not know the postal code 0000."),
+        ("1234", "We do not know the postal code 1234."),
         ("Namur", "Namur is in Wallonia. Digipunten are in Flanders and Brussels."),
         ("Liège", "Liège is in Wallonia. Digipunten are in Flanders and Brussels."),
         ("Luik", "Luik is in Wallonia. Digipunten are in Flanders and Brussels."),
@@ -563,3 +563,40 @@ def test_the_search_form_lists_the_themes_in_the_active_language(client):
     html = get_html(client, "/fr/")
 
     assert '<option value="taxes">Impôts (MyMinfin, Tax-on-web)</option>' in html
+
+
+@pytest.mark.parametrize("document", [{"periods": [{"weekday": 9}]}, ["not", "a", "document"]])
+def test_a_site_with_unreadable_hours_shows_no_hours_instead_of_breaking_the_search(
+    client, document
+):
+    broken = factories.site(name="Digipunt Broken Hours")
+    # Writers validate hours; only a hand-edited database can hold this.
+    type(broken).objects.filter(pk=broken.pk).update(opening_hours=document)
+
+    for url in (search_url(q="9000"), search_url(q="9000", open="on")):
+        assert client.get(url).status_code == 200
+    page = client.get(f"/en/digipunt/{broken.slug}/")
+    assert page.status_code == 200
+    assert "No opening hours planned" in page.content.decode()
+
+
+def test_search_again_without_filters_keeps_the_location_of_use_my_location(client):
+    factories.site(name="Digipunt Kouter", offers_lending=False)
+
+    html = get_html(client, search_url(lat="51.05", lon="3.72", service="lending"))
+
+    assert 'href="/en/search/?lat=51.05&amp;lon=3.72">Search again without filters</a>' in html
+    assert "q=None" not in html
+
+
+def test_an_unknown_postal_code_gets_a_message_about_postal_codes(client):
+    html = get_html(client, search_url(q="9999"))
+
+    assert "We do not know the postal code 9999." in html
+    assert "Check the spelling" not in html
+
+
+def test_a_place_outside_the_network_does_not_title_the_page_as_results(client):
+    html = get_html(client, search_url(q="Namur"))
+
+    assert "<title>Search for a Digipunt · Digipunt</title>" in html
