@@ -29,7 +29,10 @@ def staff_view(view: View) -> View:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
         if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), "accounts:login")
+            login_url = reverse("accounts:login")
+            if getattr(request, "session_expired", False):
+                login_url += "?expired=1"  # the login page then says why
+            return redirect_to_login(request.get_full_path(), login_url)
         if needs_two_factor(user) and not request.session.get(TWO_FACTOR_VERIFIED):
             has_device = hasattr(user, "totp_device") and user.totp_device.confirmed_at
             target = "accounts:two-factor-verify" if has_device else "accounts:two-factor-setup"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Membership, Role, User
@@ -73,10 +73,10 @@ def sites_for(user: User, capability: Can = Can.VIEW_SITE) -> SiteQuerySet:
     if is_platform_admin(user):
         return Site.objects.all()
     memberships = _memberships(user).filter(role__in=roles_granting(capability))
-    if memberships.filter(organisation__isnull=True, site__isnull=True).exists():
-        return Site.objects.all()
+    # One query: a network-wide membership, or the sites and organisations of the others.
     return Site.objects.filter(
-        Q(pk__in=memberships.filter(site__isnull=False).values("site"))
+        Exists(memberships.filter(organisation__isnull=True, site__isnull=True))
+        | Q(pk__in=memberships.filter(site__isnull=False).values("site"))
         | Q(organisation__in=memberships.filter(organisation__isnull=False).values("organisation"))
     )
 
@@ -87,7 +87,8 @@ def organisations_for(user: User, capability: Can) -> QuerySet[Organisation]:
         return Organisation.objects.all()
     memberships = _memberships(user).filter(role__in=roles_granting(capability))
     return Organisation.objects.filter(
-        pk__in=memberships.filter(organisation__isnull=False).values("organisation")
+        Exists(memberships.filter(organisation__isnull=True, site__isnull=True))
+        | Q(pk__in=memberships.filter(organisation__isnull=False).values("organisation"))
     )
 
 

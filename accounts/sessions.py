@@ -17,7 +17,8 @@ TWO_FACTOR_VERIFIED = "digipunt_2fa"
 
 def start_session(request: HttpRequest) -> None:
     """Call right after a successful sign-in (password, and second factor where needed)."""
-    now = int(time.time())
+    # A float: a sign-in in the same second as "log out everywhere" must still count as after it.
+    now = time.time()
     request.session[SESSION_STARTED] = now
     request.session[SESSION_LAST_SEEN] = now
 

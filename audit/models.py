@@ -13,6 +13,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    """Bulk changes would bypass the model's guards: refuse them too."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValueError("Audit entries are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValueError("Audit entries are append-only")
+
+
 class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -34,6 +44,8 @@ class AuditEntry(models.Model):
     site = models.ForeignKey("network.Site", on_delete=models.SET_NULL, null=True, related_name="+")
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

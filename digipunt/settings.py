@@ -159,6 +159,8 @@ LOGIN_REDIRECT_URL = "staff:home"
 # Failed sign-ins allowed per account and per address within the window before a pause.
 LOGIN_FAILURES_ALLOWED = env_int("LOGIN_FAILURES_ALLOWED", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 30 * 60)
+# Per address it is higher: volunteers of one Digipunt often share one public address.
+LOGIN_FAILURES_ALLOWED_PER_ADDRESS = env_int("LOGIN_FAILURES_ALLOWED_PER_ADDRESS", 20)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 
 # Email: the console in development; SMTP (or a provider's SMTP relay) from the environment.

@@ -33,3 +33,10 @@ def cast(territory, db):
     from tests.cast import make_cast
 
     return make_cast()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests create many users. Production settings keep Argon2
+    (tests/test_settings.py checks that)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

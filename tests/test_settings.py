@@ -71,3 +71,15 @@ def test_without_a_secret_key_production_settings_refuse_to_start(tmp_path):
         text=True,
     )
     assert allowed.returncode == 0, allowed.stderr
+
+
+def test_passwords_are_hashed_with_argon2_and_checked_as_asvs_asks():
+    import digipunt.settings as production
+
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    validators = {v["NAME"].rsplit(".", 1)[1] for v in production.AUTH_PASSWORD_VALIDATORS}
+    assert validators == {
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "UserAttributeSimilarityValidator",
+    }

@@ -1,0 +1,223 @@
+"""The staff back-office of Digipunten: my sites, a site's day, its information and hours.
+
+Views stay thin: they ask `accounts.permissions` who may do what (a site outside one's scope is a
+404, a visible site without the right is a 403), parse the form, call one service in
+`network.services`, and render with an explicit context.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.decorators import staff_view
+from accounts.permissions import Can, organisation_for, organisations_for, site_for, sites_for
+from network import hours_document, services
+from network.hours import DayHours
+from network.models import Site
+from network.staff.forms import HoursEditor, SiteInformationForm
+
+# How far ahead the site's page lists closures (the public page looks as far).
+CLOSURE_DAYS = 60
+# The hours preview shows this many weeks, Monday to Sunday, from the current week.
+PREVIEW_WEEKS = 4
+# Information not checked for this long is flagged on the organisation's list of sites.
+STALE_AFTER_DAYS = 180
+
+
+def _can(user: Any, site: Site, capability: Can) -> bool:
+    return sites_for(user, capability).filter(pk=site.pk).exists()
+
+
+@staff_view
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """ "My Digipunten": the sites one works for, and the organisations one manages."""
+    user = request.user
+    sites = list(
+        sites_for(user, Can.VIEW_SITE)
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+    organisations = list(organisations_for(user, Can.MANAGE_SITES).order_by("name"))
+    if len(sites) == 1 and not organisations:
+        return redirect("staff:site", site_id=sites[0].pk)
+    audit_ids = set(organisations_for(user, Can.VIEW_AUDIT).values_list("pk", flat=True))
+    context = {"sites": sites, "organisations": organisations, "audit_ids": audit_ids}
+    return render(request, "staff/home.html", context)
+
+
+@staff_view
+@require_GET
+def switch(request: HttpRequest) -> HttpResponse:
+    """The site switcher's target (a plain GET form, so it works without JavaScript)."""
+    chosen = request.GET.get("site", "")
+    if not chosen.isdecimal() or not chosen.isascii():
+        return redirect("staff:home")
+    # The site page itself decides whether this person may see that site.
+    return redirect("staff:site", site_id=int(chosen))
+
+
+@staff_view
+@require_GET
+def site(request: HttpRequest, site_id: int) -> HttpResponse:
+    """A site's "today": today's hours, the next closures, and room for the day's work."""
+    user = request.user
+    current = site_for(user, site_id, Can.VIEW_SITE)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    schedule = current.schedule()
+    interval = schedule.current_interval(now)
+    context = {
+        "current_site": current,
+        "site": current,
+        "now": now,
+        "today": today,
+        "today_hours": schedule.day(today),
+        "open_now": interval is not None,
+        "closes_at": interval[1] if interval else None,
+        "next_opening": None if interval else schedule.next_opening(now),
+        "closures": schedule.upcoming_closures(today, days=CLOSURE_DAYS),
+        "closure_days": CLOSURE_DAYS,
+        "can_edit": _can(user, current, Can.EDIT_SITE),
+        "switch_sites": list(sites_for(user, Can.VIEW_SITE).only("pk", "name").order_by("name")),
+    }
+    return render(request, "staff/site_today.html", context)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def site_edit(request: HttpRequest, site_id: int) -> HttpResponse:
+    """The site's information: everything but the opening hours."""
+    current = site_for(request.user, site_id, Can.EDIT_SITE)
+    if request.method == "POST":
+        form = SiteInformationForm(request.POST, instance=current)
+        if form.is_valid():
+            try:
+                services.site_update_information(
+                    actor=request.user, site=current, data=form.cleaned_data
+                )
+            except ValidationError as error:
+                _show_service_errors(form, error)
+            else:
+                messages.success(request, _("The information is saved."))
+                return redirect("staff:site", site_id=current.pk)
+    else:
+        form = SiteInformationForm(instance=current)
+    context = {"current_site": current, "site": current, "form": form}
+    return render(request, "staff/site_edit.html", context)
+
+
+def _show_service_errors(form: SiteInformationForm, error: ValidationError) -> None:
+    """Put what the service refused next to the field it is about (or on top of the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def site_hours(request: HttpRequest, site_id: int) -> HttpResponse:
+    """The opening-hours editor: regular hours and exceptions, a preview, and save.
+
+    A POST without the save button (the preview button, or Enter in a field) only shows the
+    preview: nothing is saved until "Save" is pressed.
+    """
+    current = site_for(request.user, site_id, Can.EDIT_SITE)
+    today = timezone.localdate()
+    preview = None
+    save_error = None
+    if request.method == "POST":
+        editor = HoursEditor(request.POST)
+        if editor.is_valid():
+            document = editor.document()
+            if "save" in request.POST:
+                try:
+                    services.site_set_opening_hours(
+                        actor=request.user, site=current, document=document
+                    )
+                except ValidationError as error:
+                    save_error = " ".join(error.messages)
+                else:
+                    messages.success(request, _("The opening hours are saved."))
+                    return redirect("staff:site", site_id=current.pk)
+            else:
+                preview = _preview(current, document, today)
+    else:
+        editor = HoursEditor(document=current.opening_hours)
+    context = {
+        "current_site": current,
+        "site": current,
+        "editor": editor,
+        "row_errors": editor.row_errors() if editor.periods.is_bound else [],
+        "save_error": save_error,
+        "preview": preview,
+        "today": today,
+    }
+    return render(request, "staff/site_hours.html", context)
+
+
+def _preview(site: Site, document: dict[str, Any], today: date) -> dict[str, Any]:
+    """The next weeks of `document` as the public page will show them (nothing is saved)."""
+    schedule = hours_document.schedule_from_document(
+        document,
+        closed_on_public_holidays=site.closed_on_public_holidays,
+        holiday_language=(get_language() or "nl")[:2],
+    )
+    monday = today - timedelta(days=today.weekday())
+    weeks: list[list[DayHours]] = [
+        schedule.week(monday + timedelta(weeks=n)) for n in range(PREVIEW_WEEKS)
+    ]
+    return {
+        "weeks": weeks,
+        "closures": schedule.upcoming_closures(today, days=PREVIEW_WEEKS * 7),
+    }
+
+
+@staff_view
+@require_POST
+def site_verify(request: HttpRequest, site_id: int) -> HttpResponse:
+    """ "All information is correct": marks the site's data as checked today."""
+    current = site_for(request.user, site_id, Can.EDIT_SITE)
+    try:
+        services.site_mark_verified(actor=request.user, site=current, today=timezone.localdate())
+    except ValidationError:
+        messages.error(
+            request,
+            _("Some information is not valid. Open “Edit information”, correct it and save first."),
+        )
+    else:
+        messages.success(request, _("Thank you. The information is marked as checked today."))
+    return redirect("staff:site", site_id=current.pk)
+
+
+@staff_view
+@require_GET
+def organisation_sites(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """An organisation's Digipunten, with when each was last checked."""
+    organisation = organisation_for(request.user, organisation_id, Can.MANAGE_SITES)
+    today = timezone.localdate()
+    rows = []
+    for each in organisation.sites.order_by("name"):
+        days = each.verified_days_ago(today)
+        rows.append({"site": each, "days": days, "stale": days is None or days > STALE_AFTER_DAYS})
+    context = {
+        "organisation": organisation,
+        "rows": rows,
+        "stale_after_days": STALE_AFTER_DAYS,
+        "can_view_audit": organisations_for(request.user, Can.VIEW_AUDIT)
+        .filter(pk=organisation.pk)
+        .exists(),
+    }
+    return render(request, "staff/organisation_sites.html", context)
