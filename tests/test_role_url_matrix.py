@@ -1,0 +1,188 @@
+"""Every staff URL × every role: allowed or denied, decided by the table below.
+
+The URL list comes from the URL configuration itself, so a new staff URL without a row here
+makes `test_every_staff_url_has_a_row_in_the_matrix` fail. Denied means 404 when the object is
+outside the person's scope (its existence is not revealed) and 403 when they can see it but their
+role does not allow the action. Objects of another organisation answer 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Membership
+from tests.cast import Cast, sign_in
+
+pytestmark = pytest.mark.django_db
+
+ROLES = (
+    "anonymous",
+    "volunteer",
+    "coordinator",
+    "org_admin",
+    "referrer",
+    "analyst",
+    "platform_admin",
+    "outsider",
+    "other_coordinator",
+)
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+SITE_VIEWERS = frozenset({"volunteer", "coordinator", "org_admin", "platform_admin"})
+SITE_EDITORS = frozenset({"coordinator", "org_admin", "platform_admin"})
+ORG_ADMINS = frozenset({"org_admin", "platform_admin"})
+
+
+@dataclass(frozen=True)
+class Row:
+    """How to call one URL, who may, and how a denial looks."""
+
+    kwargs: Callable[[Cast], dict[str, object]] = lambda cast: {}
+    other_org: Callable[[Cast], dict[str, object]] | None = None  # the same URL, another org
+    allowed: frozenset[str] = SIGNED_IN
+    method: str = "get"
+    query: str = ""
+    ok: frozenset[int] = frozenset({200})
+    # 403 for these roles (they see the object, their role lacks the action); 404 for the rest.
+    forbidden: frozenset[str] = field(default_factory=frozenset)
+    public: bool = False  # reachable without signing in (sign-in, reset, invitation pages)
+
+
+def gent_a(cast: Cast) -> dict[str, object]:
+    return {"site_id": cast.gent_a.pk}
+
+
+def aalst(cast: Cast) -> dict[str, object]:
+    return {"site_id": cast.aalst.pk}
+
+
+def gent(cast: Cast) -> dict[str, object]:
+    return {"organisation_id": cast.gent.pk}
+
+
+def aalst_org(cast: Cast) -> dict[str, object]:
+    return {"organisation_id": cast.aalst_org.pk}
+
+
+def gent_member(cast: Cast) -> dict[str, object]:
+    membership = Membership.objects.get(user=cast.volunteer)
+    return {"organisation_id": cast.gent.pk, "membership_id": membership.pk}
+
+
+def aalst_member(cast: Cast) -> dict[str, object]:
+    membership = Membership.objects.get(user=cast.other_coordinator)
+    return {"organisation_id": cast.aalst_org.pk, "membership_id": membership.pk}
+
+
+MATRIX: dict[str, Row] = {
+    # Signing in and out, resetting a password, accepting an invitation: public pages.
+    "accounts:login": Row(public=True),
+    "accounts:two-factor-verify": Row(public=True, ok=frozenset({200, 302})),
+    "accounts:recovery-verify": Row(public=True, ok=frozenset({200, 302})),
+    "accounts:password-reset": Row(public=True),
+    "accounts:password-reset-done": Row(public=True),
+    "accounts:password-reset-confirm": Row(
+        kwargs=lambda cast: {"uidb64": "MQ", "token": "set-password"}, public=True
+    ),
+    "accounts:password-reset-complete": Row(public=True),
+    "team:accept": Row(
+        kwargs=lambda cast: {"token": "no-such-token"}, public=True, ok=frozenset({404})
+    ),
+    # Any signed-in person, about themselves.
+    "accounts:two-factor-setup": Row(ok=frozenset({200, 302})),
+    # Someone without an authenticator app (the analyst) is sent to set one up first.
+    "accounts:recovery-codes": Row(ok=frozenset({200, 302})),
+    "accounts:logout": Row(public=True, ok=frozenset({200, 302})),
+    "accounts:logout-everywhere": Row(method="post", ok=frozenset({302})),
+    "staff:home": Row(ok=frozenset({200, 302})),
+    "staff:switch": Row(query="?site=0", ok=frozenset({302})),
+    # One site.
+    "staff:site": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "staff:site-edit": Row(
+        kwargs=gent_a, other_org=aalst, allowed=SITE_EDITORS, forbidden=frozenset({"volunteer"})
+    ),
+    "staff:site-hours": Row(
+        kwargs=gent_a, other_org=aalst, allowed=SITE_EDITORS, forbidden=frozenset({"volunteer"})
+    ),
+    "staff:site-verify": Row(
+        kwargs=gent_a,
+        other_org=aalst,
+        allowed=SITE_EDITORS,
+        method="post",
+        ok=frozenset({302}),
+        forbidden=frozenset({"volunteer"}),
+    ),
+    # One organisation.
+    "staff:organisation-sites": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
+    "team:team": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
+    "team:invite": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
+    "team:member": Row(kwargs=gent_member, other_org=aalst_member, allowed=ORG_ADMINS),
+    "audit:organisation-audit": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
+}
+
+
+def staff_url_names() -> set[str]:
+    """Every named URL under /<lang>/staff/, read from the URL configuration."""
+    names: set[str] = set()
+
+    def walk(patterns: list, prefix: str, namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(
+                    pattern.url_patterns,
+                    prefix + str(pattern.pattern),
+                    pattern.namespace or namespace,
+                )
+            elif isinstance(pattern, URLPattern) and "staff/" in prefix + str(pattern.pattern):
+                names.add(f"{namespace}:{pattern.name}")
+
+    walk(get_resolver().url_patterns, "", None)
+    return names
+
+
+def test_every_staff_url_has_a_row_in_the_matrix():
+    names = staff_url_names()
+    assert names, "no staff URLs found: the walk no longer matches the URL configuration"
+    assert sorted(names - MATRIX.keys()) == [], "add these URLs to MATRIX"
+    assert sorted(MATRIX.keys() - names) == [], "these MATRIX rows name no URL"
+
+
+def call(cast: Cast, role: str, name: str, kwargs: dict[str, object]):
+    client = Client()
+    if role != "anonymous":
+        sign_in(client, cast.by_role()[role])
+    row = MATRIX[name]
+    url = reverse(name, kwargs=kwargs) + row.query
+    return getattr(client, row.method)(url)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_role_gets_the_expected_answer(cast, role, name):
+    row = MATRIX[name]
+    response = call(cast, role, name, row.kwargs(cast))
+
+    if row.public or role in row.allowed:
+        assert response.status_code in row.ok, (name, role, response.status_code)
+    elif role == "anonymous":
+        assert response.status_code == 302, (name, role, response.status_code)
+        assert response.url.startswith(reverse("accounts:login")), response.url
+    elif role in row.forbidden:
+        assert response.status_code == 403, (name, role, response.status_code)
+    else:
+        assert response.status_code == 404, (name, role, response.status_code)
+
+
+OBJECT_ROWS = sorted(name for name, row in MATRIX.items() if row.other_org is not None)
+
+
+@pytest.mark.parametrize("role", sorted(SIGNED_IN - {"platform_admin", "other_coordinator"}))
+@pytest.mark.parametrize("name", OBJECT_ROWS)
+def test_an_object_of_another_organisation_answers_404(cast, role, name):
+    response = call(cast, role, name, MATRIX[name].other_org(cast))
+
+    assert response.status_code == 404, (name, role, response.status_code)
