@@ -83,3 +83,26 @@ def test_passwords_are_hashed_with_argon2_and_checked_as_asvs_asks():
         "CommonPasswordValidator",
         "UserAttributeSimilarityValidator",
     }
+
+
+def test_the_documented_production_environment_passes_check_deploy_without_warnings(tmp_path):
+    import subprocess
+    import sys
+
+    values = {}
+    for line in (ROOT / "deploy" / "production.env.example").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            values[name] = value
+    # The check needs no database server; the rest is exactly the documented environment.
+    values["DATABASE_URL"] = f"sqlite:///{tmp_path / 'check.sqlite3'}"
+    env = {"PATH": "/usr/bin:/bin", "DIGIPUNT_VAR_DIR": str(tmp_path), **values}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
