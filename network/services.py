@@ -14,12 +14,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import field_changes, log_action
 from network import hours_document
-from network.models import Site, Theme
+from network.models import Organisation, Site, Theme
 from territory.models import Municipality, PostalCode
 
 # What the staff information form may change (opening hours and checks have their own services;
@@ -75,7 +76,7 @@ def _information(site: Site, themes: Iterable[Theme]) -> dict[str, Any]:
     return values
 
 
-def _municipality_for(postal_code: str, current: Municipality) -> Municipality:
+def _municipality_for(postal_code: str, current: Municipality | None) -> Municipality:
     """The municipality a (new) postal code belongs to: the address decides, not a separate list.
 
     A few postal codes span two municipalities; the current one is kept when it is one of them.
@@ -87,7 +88,7 @@ def _municipality_for(postal_code: str, current: Municipality) -> Municipality:
             {"postal_code": _("We do not know this postal code. A Belgian one has 4 digits.")},
             code="unknown_postal_code",
         )
-    if current.pk in municipalities:
+    if current is not None and current.pk in municipalities:
         return current
     if len(municipalities) > 1:
         raise ValidationError(
@@ -100,6 +101,46 @@ def _municipality_for(postal_code: str, current: Municipality) -> Municipality:
             code="ambiguous_postal_code",
         )
     return next(iter(municipalities.values()))
+
+
+def _unique_slug(name: str, locality: str) -> str:
+    """A web address from the name and place, with a number added when it is taken."""
+    base = slugify(f"{name} {locality}")[:100] or "digipunt"
+    slug, number = base, 1
+    while Site.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def site_create(*, actor: User, organisation: Organisation, data: Mapping[str, Any]) -> Site:
+    """Add a Digipunt to an organisation: the same information as `site_update_information`.
+
+    It starts without opening hours (the team adds them next) and is audited as one entry with
+    every field it was created with. Returns the new site.
+    """
+    unknown = set(data) - {*INFORMATION_FIELDS, "themes"}
+    if unknown:
+        raise ValueError(f"site_create cannot set {sorted(unknown)}")
+    themes = list(data.get("themes") or [])
+    with transaction.atomic():
+        site = Site(organisation=organisation, opening_hours={"periods": [], "exceptions": []})
+        for name in INFORMATION_FIELDS:
+            if name in data:
+                setattr(site, name, data[name])
+        site.municipality = _municipality_for(site.postal_code, None)
+        site.slug = _unique_slug(site.name, site.locality)
+        site.full_clean()
+        site.save()
+        site.themes.set(themes)
+        log_action(
+            actor=actor,
+            action="site.created",
+            target=site,
+            changes=field_changes({}, _information(site, themes)),
+            site=site,
+        )
+    return site
 
 
 def site_update_information(*, actor: User, site: Site, data: Mapping[str, Any]) -> Site:

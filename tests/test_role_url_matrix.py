@@ -118,6 +118,7 @@ MATRIX: dict[str, Row] = {
     ),
     # One organisation.
     "staff:organisation-sites": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
+    "staff:site-create": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
     "team:team": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
     "team:invite": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
     "team:member": Row(kwargs=gent_member, other_org=aalst_member, allowed=ORG_ADMINS),

@@ -33,6 +33,7 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # What each action means, in words. Services of other apps add theirs here; an action without a
 # label is shown by its code.
 ACTION_LABELS: dict[str, Any] = {
+    "site.created": gettext_lazy("Added a Digipunt"),
     "site.update_information": gettext_lazy("Changed the information"),
     "site.set_opening_hours": gettext_lazy("Changed the opening hours"),
     "site.mark_verified": gettext_lazy("Marked the information as checked"),

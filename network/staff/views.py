@@ -221,3 +221,24 @@ def organisation_sites(request: HttpRequest, organisation_id: int) -> HttpRespon
         .exists(),
     }
     return render(request, "staff/organisation_sites.html", context)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def site_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """A new Digipunt of the organisation: its information first, the opening hours next."""
+    organisation = organisation_for(request.user, organisation_id, Can.MANAGE_SITES)
+    blank = Site(organisation=organisation)
+    form = SiteInformationForm(request.POST or None, instance=blank)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.site_create(
+                actor=request.user, organisation=organisation, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            _show_service_errors(form, error)
+        else:
+            messages.success(request, _("The Digipunt is added. Now add its opening hours."))
+            return redirect("staff:site-hours", site_id=created.pk)
+    context = {"organisation": organisation, "form": form}
+    return render(request, "staff/site_create.html", context)
