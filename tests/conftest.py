@@ -40,3 +40,13 @@ def _fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests create many users. Production settings keep Argon2
     (tests/test_settings.py checks that)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (cached pages and lists must not leak between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

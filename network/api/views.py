@@ -16,6 +16,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_safe
 
 from network.api import geojson, hsds, openapi, params, selection
@@ -240,6 +241,9 @@ def hsds_schema(request: HttpRequest, name: str) -> HttpResponse:
 # --- GeoJSON and OpenAPI ---------------------------------------------------------------------
 
 
+# The whole directory in one document is costly to build (every site's hours as OSM text) and
+# changes rarely: each process keeps it for five minutes, as long as clients may cache it too.
+@cache_page(300)
 @api_view(content_type=GEOJSON)
 def sites_geojson(request: HttpRequest, ctx: hsds.Context) -> dict[str, Any]:
     sites = selection.with_related(selection.published_sites())
