@@ -171,6 +171,8 @@ def server_url() -> Iterator[str]:
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
         env["SITE_URL"] = url
+        SERVER_ENV.clear()
+        SERVER_ENV.update(env)  # the staff fixtures (below) run manage.py on this same database
         log = tmp / "server.log"
         with log.open("wb") as out:
             process = subprocess.Popen(
@@ -308,3 +310,301 @@ def first_site_path(server_url: str) -> str:
     match = re.search(r'href="/nl(/digipunt/[^"/]+/)"', html)
     assert match, "No result link on /nl/search/?q=9000"
     return match.group(1)
+
+
+# -- staff: people in the server's database, and signing in ---------------------------------------
+
+# The environment the server runs with (its database, var dir and secret key); `server_url` fills
+# it, so that the staff fixtures below run `manage.py` against that same database.
+SERVER_ENV: dict[str, str] = {}
+
+TOTP_STEP_SECONDS = 30
+
+# Runs inside `manage.py shell` on the server's database. Picks the first organisation (by id)
+# with two published demo sites that have no Saturday hours and are open on some day from 10 days
+# ahead to the end of the hours editor's four-week preview, and adds the people the staff tests
+# sign in as. Prints one line: STAFF_JSON <json>.
+_STAFF_SETUP = r"""
+import json
+import os
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Membership, Role, TOTPDevice, User
+from accounts.services import invitation_create
+from network.models import Organisation, Site
+from network.services import site_mark_verified
+
+given = json.loads(os.environ["DIGIPUNT_BROWSER_STAFF"])
+today = timezone.localdate()
+# The preview shows four weeks from this week's Monday.
+last = today - timedelta(days=today.weekday()) + timedelta(days=27)
+
+
+def open_dates(site):
+    # Days open by the regular hours (not by an exception, which a closure would replace).
+    schedule = site.schedule()
+    days = (schedule.day(today + timedelta(days=n)) for n in range(10, (last - today).days + 1))
+    return [day.date.isoformat() for day in days if day.intervals and day.exception is None]
+
+
+def fits(site):
+    periods = (site.opening_hours or {}).get("periods") or []
+    return not any(p.get("weekday") == 5 for p in periods) and bool(open_dates(site))
+
+
+chosen = None
+for organisation in Organisation.objects.order_by("pk"):
+    sites = [
+        s
+        for s in Site.objects.published().filter(organisation=organisation).order_by("pk")
+        if fits(s)
+    ]
+    if len(sites) >= 2:
+        chosen = organisation, sites[0], sites[1]
+        break
+assert chosen is not None, "No organisation with two suitable published demo sites"
+organisation, site, other_site = chosen
+
+
+def person(key, *, device):
+    data = given["people"][key]
+    user = User.objects.filter(email=data["email"]).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=data["email"], password=given["password"], full_name=data["name"]
+        )
+    if device:
+        TOTPDevice.objects.update_or_create(
+            user=user,
+            defaults={"secret": given["secret"], "confirmed_at": timezone.now()},
+        )
+    return user
+
+
+with transaction.atomic():
+    admin = person("org_admin", device=True)
+    coordinator = person("coordinator", device=True)
+    other_coordinator = person("other_coordinator", device=True)
+    volunteer = person("volunteer", device=False)
+    Membership.objects.update_or_create(
+        user=admin, organisation=organisation, defaults={"role": Role.ORG_ADMIN}
+    )
+    Membership.objects.update_or_create(
+        user=coordinator, site=site, defaults={"role": Role.COORDINATOR}
+    )
+    Membership.objects.update_or_create(
+        user=other_coordinator, site=other_site, defaults={"role": Role.COORDINATOR}
+    )
+    Membership.objects.update_or_create(
+        user=volunteer, site=site, defaults={"role": Role.VOLUNTEER}
+    )
+# Something in the audit trail and an open invitation, so those pages show their tables.
+site_mark_verified(actor=admin, site=other_site, today=today)
+invitation_create(
+    actor=admin,
+    organisation=organisation,
+    email=given["invitee"],
+    role=Role.VOLUNTEER,
+    site=site,
+    language="nl",
+)
+
+
+def described(s):
+    return {"id": s.pk, "slug": s.slug, "name": s.name, "open_dates": open_dates(s)}
+
+
+print(
+    "STAFF_JSON",
+    json.dumps(
+        {
+            "organisation_id": organisation.pk,
+            "site": described(site),
+            "other_site": described(other_site),
+        }
+    ),
+)
+"""
+
+
+@dataclass(frozen=True)
+class StaffPerson:
+    email: str
+    name: str
+    password: str
+    totp_secret: str | None  # None: no authenticator app yet
+
+
+@dataclass(frozen=True)
+class StaffSite:
+    id: int
+    slug: str
+    name: str
+    # Days (ISO) from 10 days ahead to the end of the four-week preview on which the site opens
+    # by its regular hours, with no exception yet: a closure there is news on the public page.
+    open_dates: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StaffData:
+    """The organisation, two of its sites and the people the staff browser tests sign in as."""
+
+    organisation_id: int
+    site: StaffSite
+    other_site: StaffSite
+    org_admin: StaffPerson  # organisation admin of the organisation, with an app
+    coordinator: StaffPerson  # coordinator of `site`, with an app
+    other_coordinator: StaffPerson  # coordinator of `other_site`, with an app
+    volunteer: StaffPerson  # volunteer at `site`: needs two factors but has no app yet
+
+
+@pytest.fixture(scope="session")
+def staff(server_url: str) -> StaffData:
+    """Staff people and sites, created in the browser server's own database."""
+    import json
+
+    from tests.cast import PASSWORD, TOTP_SECRET
+
+    people = {
+        "org_admin": ("beheerder@example.org", "Bea Beheerder"),
+        "coordinator": ("coordinator@example.org", "Koen Coördinator"),
+        "other_coordinator": ("coordinator2@example.org", "Kato Coördinator"),
+        "volunteer": ("vrijwilliger@example.org", "Vera Vrijwilliger"),
+    }
+    given = {
+        "password": PASSWORD,
+        "secret": TOTP_SECRET,
+        "invitee": "nieuwe.helper@example.org",
+        "people": {key: {"email": e, "name": n} for key, (e, n) in people.items()},
+    }
+    assert SERVER_ENV, "server_url did not record the server's environment"
+    env = {**SERVER_ENV, "DIGIPUNT_BROWSER_STAFF": json.dumps(given)}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", _STAFF_SETUP],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("STAFF_JSON ")]
+    if result.returncode != 0 or len(lines) != 1:
+        raise RuntimeError(
+            f"Creating the staff data failed ({result.returncode}):\n"
+            f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
+        )
+    data = json.loads(lines[0].removeprefix("STAFF_JSON "))
+
+    def site(raw: dict[str, Any]) -> StaffSite:
+        return StaffSite(
+            id=raw["id"], slug=raw["slug"], name=raw["name"], open_dates=tuple(raw["open_dates"])
+        )
+
+    def person(key: str, *, device: bool = True) -> StaffPerson:
+        email, name = people[key]
+        return StaffPerson(email, name, PASSWORD, TOTP_SECRET if device else None)
+
+    return StaffData(
+        organisation_id=data["organisation_id"],
+        site=site(data["site"]),
+        other_site=site(data["other_site"]),
+        org_admin=person("org_admin"),
+        coordinator=person("coordinator"),
+        other_coordinator=person("other_coordinator"),
+        volunteer=person("volunteer", device=False),
+    )
+
+
+class TotpCodes:
+    """Codes from each person's authenticator app, as the server will accept them.
+
+    The server accepts a code one time step early or late, but each step only once per device
+    (no replay). So a person gets the current step's code, then the next step's, and only a third
+    sign-in within the same 30 seconds waits for the clock.
+    """
+
+    def __init__(self) -> None:
+        self._used: dict[str, int] = {}
+
+    def code(self, person: StaffPerson) -> str:
+        import pyotp
+
+        assert person.totp_secret, f"{person.email} has no authenticator app"
+        current = int(time.time() // TOTP_STEP_SECONDS)
+        step = max(current, self._used.get(person.email, 0) + 1)
+        if step > current + 1:
+            time.sleep(max(0.0, (step - 1) * TOTP_STEP_SECONDS - time.time()) + 0.2)
+        self._used[person.email] = step
+        return pyotp.TOTP(person.totp_secret).at(step * TOTP_STEP_SECONDS)
+
+    def refused(self, person: StaffPerson) -> None:
+        """After a refused code (a step used elsewhere): the next code is of a step the server
+        cannot have accepted yet, two steps on, which may mean waiting for the clock once."""
+        current = int(time.time() // TOTP_STEP_SECONDS)
+        self._used[person.email] = max(self._used.get(person.email, 0), current + 1)
+
+
+@pytest.fixture(scope="session")
+def totp_codes() -> TotpCodes:
+    return TotpCodes()
+
+
+def _staff_sign_in(page: Page, person: StaffPerson, codes: TotpCodes, language: str) -> None:
+    """Email and password, then (for someone with an app) the code, as a person would."""
+    page.goto(f"/{language}/staff/login/")
+    page.locator("#id_email").fill(person.email)
+    page.locator("#id_password").fill(person.password)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    if person.totp_secret is None:
+        return
+    code_path = f"/{language}/staff/login/code/"
+    assert urlsplit(page.url).path == code_path, f"Not asked for a code: {page.url}"
+    for _attempt in range(2):
+        page.locator("#id_code").fill(codes.code(person))
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        if urlsplit(page.url).path != code_path:
+            return
+        # Refused: most likely a step used just before, at the 30 s boundary. Once more, with the
+        # code of a later step.
+        codes.refused(person)
+    pytest.fail(f"The code was refused twice for {person.email}")
+
+
+@pytest.fixture(scope="session")
+def staff_sign_in(totp_codes: TotpCodes) -> Callable[..., None]:
+    """`staff_sign_in(page, person, language="nl")`: signs in through the login pages."""
+
+    def sign_in(page: Page, person: StaffPerson, language: str = "nl") -> None:
+        _staff_sign_in(page, person, totp_codes, language)
+
+    return sign_in
+
+
+@pytest.fixture(scope="session")
+def staff_state(
+    browser: Browser, server_url: str, totp_codes: TotpCodes
+) -> Callable[[StaffPerson], dict[str, Any]]:
+    """`staff_state(person)`: a signed-in browser state (cookies), for `open_page(storage_state=)`.
+
+    Each person signs in through the real pages once per session; the tests then start from their
+    cookies. Signing in anew for every test would cost a fresh TOTP step (30 s) each time, as the
+    server never accepts a step twice. Tests using this must not sign out.
+    """
+    states: dict[str, dict[str, Any]] = {}
+
+    def state(person: StaffPerson) -> dict[str, Any]:
+        if person.email not in states:
+            page, problems = _open_page(browser, server_url, javascript=True)
+            try:
+                _staff_sign_in(page, person, totp_codes, "nl")
+                states[person.email] = page.context.storage_state()
+            finally:
+                _close_page(page, problems)
+        return states[person.email]
+
+    return state

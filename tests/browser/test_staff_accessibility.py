@@ -1,0 +1,189 @@
+"""Accessibility of the staff pages: axe-core finds nothing, narrow (320 px) and wide (1280 px).
+
+Every page of signing in and of the staff area is checked in Dutch at both widths, the login page
+and the hours editor in French too, and the forms also in their error state (after a submit that
+the page refuses), so error messages and their links are checked as well. Every <details> is
+opened before axe runs. At 320 px (WCAG 1.4.10 Reflow) nothing may scroll sideways.
+
+The staff pages are opened with the cookies of a person who signed in through the real pages once
+per session (`staff_state`); the code page is reached by a password step of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+if TYPE_CHECKING:
+    from tests.browser.conftest import StaffData, StaffPerson
+
+pytestmark = pytest.mark.browser
+
+axe = Axe()
+
+
+# -- what a page needs before it is checked --------------------------------------------------------
+
+
+def _submit(page: Page) -> None:
+    with page.expect_navigation():
+        page.locator("main form[method=post] button[type=submit]").last.click()
+
+
+def _submit_empty(page: Page, staff: StaffData, language: str) -> None:
+    """Send the form as it is: the page answers with its error messages."""
+    _submit(page)
+    expect(page.locator("main .errorlist").first).to_be_visible()
+
+
+def _password_step(page: Page, staff: StaffData, language: str) -> None:
+    """The coordinator's right password: the page asking for the code from the app."""
+    page.locator("#id_email").fill(staff.coordinator.email)
+    page.locator("#id_password").fill(staff.coordinator.password)
+    _submit(page)
+    assert urlsplit(page.url).path == f"/{language}/staff/login/code/", page.url
+
+
+def _password_step_then_bad_code(page: Page, staff: StaffData, language: str) -> None:
+    # Letters are refused by the form itself: no failed attempt is recorded (no throttling).
+    _password_step(page, staff, language)
+    page.locator("#id_code").fill("abc")
+    _submit_empty(page, staff, language)
+
+
+def _preview_with_an_error(page: Page, staff: StaffData, language: str) -> None:
+    """A new line of hours that closes before it opens, then "Show preview"."""
+    row = page.locator("#id_periods-INITIAL_FORMS").input_value()
+    page.locator(f"#id_periods-{row}-weekday").select_option("0")
+    page.locator(f"#id_periods-{row}-opens").fill("12:00")
+    page.locator(f"#id_periods-{row}-closes").fill("10:00")
+    with page.expect_navigation():
+        page.locator("button[name=preview]").click()
+    expect(page.locator("main [role=alert]")).to_be_visible()
+    expect(page.locator(f"#id_periods-{row}-closes")).to_have_attribute("aria-invalid", "true")
+
+
+def _first_member(page: Page, staff: StaffData, language: str) -> None:
+    """From the team list to the page of its first person (role and access)."""
+    with page.expect_navigation():
+        page.locator("main table.data tbody th[scope=row] a").first.click()
+    assert "/team/" in page.url and not page.url.endswith("/team/"), page.url
+
+
+@dataclass(frozen=True)
+class StaffPage:
+    path: Callable[[StaffData], str]  # after the language prefix
+    who: str | None = None  # whose cookies (an attribute of StaffData); None: nobody signed in
+    then: Callable[[Page, StaffData, str], None] | None = None
+
+
+def _site(tail: str = "") -> Callable[[StaffData], str]:
+    return lambda s: f"/staff/sites/{s.site.id}/{tail}"
+
+
+def _organisation(tail: str) -> Callable[[StaffData], str]:
+    return lambda s: f"/staff/organisations/{s.organisation_id}/{tail}"
+
+
+def _fixed(path: str) -> Callable[[StaffData], str]:
+    return lambda s: path
+
+
+PAGES: dict[str, StaffPage] = {
+    "login": StaffPage(_fixed("/staff/login/")),
+    "login-errors": StaffPage(_fixed("/staff/login/"), then=_submit_empty),
+    "code": StaffPage(_fixed("/staff/login/"), then=_password_step),
+    "code-errors": StaffPage(_fixed("/staff/login/"), then=_password_step_then_bad_code),
+    "two-factor-setup": StaffPage(_fixed("/staff/two-factor/setup/"), who="volunteer"),
+    "home": StaffPage(_fixed("/staff/"), who="org_admin"),
+    "site": StaffPage(_site(), who="org_admin"),
+    "site-edit": StaffPage(_site("edit/"), who="org_admin"),
+    "hours": StaffPage(_site("hours/"), who="org_admin"),
+    "hours-errors": StaffPage(_site("hours/"), who="org_admin", then=_preview_with_an_error),
+    "organisation-sites": StaffPage(_organisation("sites/"), who="org_admin"),
+    "site-create": StaffPage(_organisation("sites/new/"), who="org_admin"),
+    "site-create-errors": StaffPage(
+        _organisation("sites/new/"), who="org_admin", then=_submit_empty
+    ),
+    "team": StaffPage(_organisation("team/"), who="org_admin"),
+    "member": StaffPage(_organisation("team/"), who="org_admin", then=_first_member),
+    "invite": StaffPage(_organisation("team/invite/"), who="org_admin"),
+    "invite-errors": StaffPage(_organisation("team/invite/"), who="org_admin", then=_submit_empty),
+    "audit": StaffPage(_organisation("audit/"), who="org_admin"),
+    "security": StaffPage(_fixed("/staff/two-factor/recovery-codes/"), who="org_admin"),
+}
+
+WIDTHS = (320, 1280)
+CASES = [(kind, "nl", width) for kind in PAGES for width in WIDTHS] + [
+    ("login", "fr", 1280),
+    ("hours", "fr", 1280),
+]
+
+
+def _load(
+    open_page: Callable[..., Page],
+    staff: StaffData,
+    staff_state: Callable[[StaffPerson], dict[str, Any]],
+    kind: str,
+    language: str,
+    width: int,
+) -> Page:
+    spec = PAGES[kind]
+    options: dict[str, Any] = {}
+    if spec.who is not None:
+        options["storage_state"] = staff_state(getattr(staff, spec.who))
+    page = open_page(width=width, height=640 if width < 400 else 900, **options)
+    path = f"/{language}{spec.path(staff)}"
+    response = page.goto(path)
+    assert response is not None and response.status == 200, (path, response and response.status)
+    # Not sent elsewhere (to the login page, or to set up two factors).
+    assert urlsplit(page.url).path == path, f"{path} went to {page.url}"
+    if spec.then is not None:
+        spec.then(page, staff, language)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("h1")).to_be_visible()
+    page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    return page
+
+
+@pytest.mark.parametrize(
+    ("kind", "language", "width"), CASES, ids=[f"{k}-{lang}-{w}px" for k, lang, w in CASES]
+)
+def test_no_axe_violations(
+    open_page: Callable[..., Page],
+    staff: StaffData,
+    staff_state: Callable[[StaffPerson], dict[str, Any]],
+    kind: str,
+    language: str,
+    width: int,
+) -> None:
+    page = _load(open_page, staff, staff_state, kind, language, width)
+    results = axe.run(page)
+    assert results.violations_count == 0, (
+        f"{kind} ({page.url}) at {width} px:\n{results.generate_report()}"
+    )
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_no_horizontal_scroll_at_320px(
+    open_page: Callable[..., Page],
+    staff: StaffData,
+    staff_state: Callable[[StaffPerson], dict[str, Any]],
+    kind: str,
+) -> None:
+    page = _load(open_page, staff, staff_state, kind, "nl", 320)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > 320:
+        culprits = page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                .filter((el) => el.getBoundingClientRect().right > 320.5)
+                .slice(0, 8)
+                .map((el) => el.outerHTML.slice(0, 160))"""
+        )
+        pytest.fail(f"{kind} ({page.url}) scrolls sideways at 320 px ({width} px): {culprits}")
