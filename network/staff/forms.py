@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from network.models import SITE_LANGUAGES, Site, Theme
+from network.services import INFORMATION_FIELDS
 
 # --- information ------------------------------------------------------------------------------
 
@@ -110,38 +111,8 @@ class SiteInformationForm(forms.ModelForm):
 
     class Meta:
         model = Site
-        fields = (
-            "name",
-            "brand",
-            "description",
-            "kind",
-            "street",
-            "postal_code",
-            "locality",
-            "latitude",
-            "longitude",
-            "location_note",
-            "offers_help",
-            "offers_access",
-            "offers_lending",
-            "offers_learning",
-            "has_wifi",
-            "has_computers",
-            "has_printing",
-            "themes",
-            "languages",
-            "step_free",
-            "accessible_toilet",
-            "hearing_loop",
-            "accessible_parking",
-            "walk_in",
-            "by_appointment",
-            "phone",
-            "email",
-            "website",
-            "closed_on_public_holidays",
-            "is_published",
-        )
+        # Exactly what the service may change (the form shows them in `groups`).
+        fields = (*INFORMATION_FIELDS, "themes")
         labels = {
             "name": _("Name"),
             "brand": _("Local name"),
