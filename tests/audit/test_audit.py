@@ -36,12 +36,6 @@ ROLES = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The cast hashes eight passwords per test; nothing here signs in with one.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def audit_url(organisation: Any, lang: str = "en", **query: str) -> str:
     with translation.override(lang):
         path = reverse("audit:organisation-audit", kwargs={"organisation_id": organisation.pk})

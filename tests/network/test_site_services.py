@@ -21,12 +21,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The cast hashes eight passwords per test; nothing here signs in with one.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def entries_about(site: Site) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(object_type="network.site", object_id=str(site.pk)))
 

@@ -37,13 +37,6 @@ ROLES = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The cast hashes eight passwords per test; Argon2 makes that seconds. Nothing here signs in
-    # with a password (sign_in forces the login), so a fast hasher changes no behaviour.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def url(name: str, lang: str = "en", **kwargs: Any) -> str:
     with translation.override(lang):
         return reverse(name, kwargs=kwargs)
