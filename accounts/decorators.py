@@ -33,7 +33,8 @@ def staff_view(view: View) -> View:
             if getattr(request, "session_expired", False):
                 login_url += "?expired=1"  # the login page then says why
             return redirect_to_login(request.get_full_path(), login_url)
-        if needs_two_factor(user) and not request.session.get(TWO_FACTOR_VERIFIED):
+        # The session flag first: once verified, no query is needed to know it is not required.
+        if not request.session.get(TWO_FACTOR_VERIFIED) and needs_two_factor(user):
             has_device = hasattr(user, "totp_device") and user.totp_device.confirmed_at
             target = "accounts:two-factor-verify" if has_device else "accounts:two-factor-setup"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

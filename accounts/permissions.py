@@ -23,23 +23,33 @@ class Can(StrEnum):
     MANAGE_SITES = "manage_sites"  # an organisation's list of sites
     MANAGE_TEAM = "manage_team"  # invite, change roles, deactivate
     VIEW_AUDIT = "view_audit"  # the audit trail of the organisation
-    REFER = "refer"  # send a resident to a site (issue Questions)
+    REFER = "refer"  # send a resident to a site and follow the referral
     VIEW_FIGURES = "view_figures"  # aggregated figures only
+    REGISTER_CONTACTS = "register_contacts"  # register visits and their questions at a site
+    MANAGE_APPOINTMENTS = "manage_appointments"  # the agenda: book for a caller, mark as helped
+    HANDLE_REFERRALS = "handle_referrals"  # the site's inbox of referred residents
+    ISSUE_VISITOR_CODES = "issue_visitor_codes"  # print cards with visitor codes
+    MANAGE_TOKENS = "manage_tokens"  # API tokens of the organisation
 
+
+# What everyone who works at a site does every day.
+_SITE_WORK = frozenset(
+    {Can.VIEW_SITE, Can.REGISTER_CONTACTS, Can.MANAGE_APPOINTMENTS, Can.HANDLE_REFERRALS}
+)
 
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
-    Role.VOLUNTEER: frozenset({Can.VIEW_SITE}),
-    Role.COORDINATOR: frozenset({Can.VIEW_SITE, Can.EDIT_SITE, Can.VIEW_FIGURES}),
-    Role.ORG_ADMIN: frozenset(
-        {
-            Can.VIEW_SITE,
-            Can.EDIT_SITE,
-            Can.MANAGE_SITES,
-            Can.MANAGE_TEAM,
-            Can.VIEW_AUDIT,
-            Can.VIEW_FIGURES,
-        }
-    ),
+    Role.VOLUNTEER: _SITE_WORK,
+    Role.COORDINATOR: _SITE_WORK | {Can.EDIT_SITE, Can.VIEW_FIGURES, Can.ISSUE_VISITOR_CODES},
+    Role.ORG_ADMIN: _SITE_WORK
+    | {
+        Can.EDIT_SITE,
+        Can.MANAGE_SITES,
+        Can.MANAGE_TEAM,
+        Can.VIEW_AUDIT,
+        Can.VIEW_FIGURES,
+        Can.ISSUE_VISITOR_CODES,
+        Can.MANAGE_TOKENS,
+    },
     Role.REFERRER: frozenset({Can.REFER}),
     Role.ANALYST: frozenset({Can.VIEW_FIGURES}),
     Role.PLATFORM_ADMIN: frozenset(Can),
@@ -81,6 +91,21 @@ def sites_for(user: User, capability: Can = Can.VIEW_SITE) -> SiteQuerySet:
     )
 
 
+def capabilities_at(user: User, site: Site) -> frozenset[Can]:
+    """Everything `user` may do at `site`, in one query: for a page that offers several things
+    and shows only the links its reader may follow (the views behind them still check)."""
+    if is_platform_admin(user):
+        return frozenset(Can)
+    roles = _memberships(user).filter(
+        Q(organisation__isnull=True, site__isnull=True)
+        | Q(site=site)
+        | Q(organisation_id=site.organisation_id)
+    )
+    return frozenset().union(
+        *(ROLE_CAPABILITIES.get(role, ()) for role in roles.values_list("role", flat=True))
+    )
+
+
 def organisations_for(user: User, capability: Can) -> QuerySet[Organisation]:
     """Organisations where `user` has `capability` for the organisation as a whole."""
     if is_platform_admin(user):
@@ -98,14 +123,12 @@ def site_for(user: User, site_id: int, capability: Can) -> Site:
     A site the user cannot see at all is a 404 (its existence is not revealed); a site they see
     but where their role does not allow `capability` is a 403.
     """
-    site = sites_for(user, Can.VIEW_SITE).filter(pk=site_id).select_related("organisation").first()
-    if site is None:
-        site = sites_for(user, capability).filter(pk=site_id).select_related("organisation").first()
-    if site is None:
-        raise Http404
-    if not sites_for(user, capability).filter(pk=site.pk).exists():
+    site = sites_for(user, capability).filter(pk=site_id).select_related("organisation").first()
+    if site is not None:
+        return site  # the usual case: one query
+    if sites_for(user, Can.VIEW_SITE).filter(pk=site_id).exists():
         raise PermissionDenied
-    return site
+    raise Http404
 
 
 def organisation_for(user: User, organisation_id: int, capability: Can) -> Organisation:
