@@ -38,6 +38,11 @@ INSTALLED_APPS = [
     "network",
     "accounts",
     "audit",
+    "notifications",
+    "questions",
+    "appointments",
+    "referrals",
+    "privacy",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -176,6 +181,22 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Digipunt <no-reply@digipunt.invalid>")
+
+# SMS to residents (notifications.sms): the console in development; a provider in production.
+SMS_BACKEND = env_str("SMS_BACKEND", "notifications.sms.ConsoleBackend")
+# An empty value (as in .env.example) means the default, not the current directory.
+SMS_FILE_PATH = Path(env_str("SMS_FILE_PATH", "") or VAR_DIR / "sms")
+SMS_API_URL = env_str("SMS_API_URL", "https://api.twilio.com")
+SMS_ACCOUNT_SID = env_str("SMS_ACCOUNT_SID", "")
+SMS_AUTH_TOKEN = env_str("SMS_AUTH_TOKEN", "")
+SMS_FROM = env_str("SMS_FROM", "")
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10)
+
+# Retention of residents' personal data (privacy.retention, run daily by purge_personal_data):
+# an appointment's name, phone and email go this many days after it started; a referral's this
+# many days after it was closed (and twice as many after it was sent, when nobody closed it).
+RETENTION_APPOINTMENT_DAYS = env_int("RETENTION_APPOINTMENT_DAYS", 30)
+RETENTION_REFERRAL_DAYS = env_int("RETENTION_REFERRAL_DAYS", 90)
 
 # The public finder.
 FINDER_PAGE_SIZE = env_int("FINDER_PAGE_SIZE", 10)

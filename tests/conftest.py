@@ -50,3 +50,15 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _sms_to_memory(settings):
+    """Text messages go to `notifications.sms.outbox` in every test, as emails go to
+    `django.core.mail.outbox`: nothing is printed or sent, and each test starts empty."""
+    from notifications import sms
+
+    settings.SMS_BACKEND = "notifications.sms.LocmemBackend"
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()

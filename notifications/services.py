@@ -1,0 +1,142 @@
+"""Messages to residents (and to sites): the one place through which every email and SMS goes.
+
+Callers render the text in the resident's language with `render_message`, then call `notify`
+inside the transaction of the change that causes the message. `notify` sends once that
+transaction has committed, so a rolled-back booking sends nothing, and never raises a sending
+failure into the request: a booking must not fail because the SMS provider is down. Failures are
+logged on the logger "notifications" (ERROR, with the exception).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import partial
+from typing import Any
+
+import phonenumbers
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template import Context
+from django.template.loader import get_template
+from django.utils import translation
+
+from notifications.sms import SMSMessage, get_backend, mask_phone, sms_segments
+
+logger = logging.getLogger("notifications")
+
+# Beyond three segments an SMS gets expensive and some phones show it in pieces. It is still sent
+# (a cut-off date or link would be worse); the warning tells whoever wrote the template.
+SMS_SEGMENTS_WARNING = 3
+
+
+def notify(
+    *,
+    to_email: str = "",
+    to_phone: str = "",
+    subject: str,
+    body: str,
+    html_body: str | None = None,
+) -> None:
+    """Send `body` by email to `to_email` and/or by SMS to `to_phone`, after the commit.
+
+    Call it inside the transaction of the change; outside a transaction it sends at once.
+    The email comes from `settings.DEFAULT_FROM_EMAIL` with `subject` (and `html_body` as an
+    HTML alternative when given); the SMS carries `body` only, so a caller that sends both
+    renders a short body for the SMS and calls `notify` once per channel.
+    `to_phone` is read as a Belgian number when it has no country code and sent in E.164; a
+    number that is not a phone number, or a landline, gets no SMS (logged).
+    Sending failures are logged, never raised. Calling it with neither address is a programming
+    error (ValueError).
+    """
+    if not to_email and not to_phone:
+        raise ValueError("notify() needs to_email, to_phone or both")
+    if to_email:
+        message = EmailMultiAlternatives(
+            # A line break in a header would make the send fail: a subject is one line.
+            subject=" ".join(subject.split()),
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[to_email],
+        )
+        if html_body:
+            message.attach_alternative(html_body, "text/html")
+        transaction.on_commit(partial(_send_email, message))
+    if to_phone:
+        number = _mobile_number(to_phone)
+        if number:
+            segments = sms_segments(body)
+            if segments > SMS_SEGMENTS_WARNING:
+                logger.warning(
+                    "SMS to %s is %d characters long: %d segments (keep SMS templates short)",
+                    mask_phone(number),
+                    len(body),
+                    segments,
+                )
+            transaction.on_commit(partial(_send_sms, SMSMessage(to=number, body=body)))
+
+
+def render_message(
+    template_name_base: str, context: dict[str, Any], language: str
+) -> tuple[str, str]:
+    """Render `<base>_subject.txt` and `<base>.txt` in `language`: (subject, text).
+
+    Plain text, so nothing is HTML-escaped ("Café & Co" stays as it is). The subject comes back
+    as one line; the text without trailing spaces, runs of blank lines (left by `{% if %}`
+    blocks) or blank lines at either end.
+    """
+    with translation.override(language):
+        subject = _render_text(f"{template_name_base}_subject.txt", context)
+        text = _render_text(f"{template_name_base}.txt", context)
+    lines = "\n".join(line.rstrip() for line in text.splitlines())
+    return " ".join(subject.split()), re.sub(r"\n{3,}", "\n\n", lines).strip()
+
+
+def _render_text(template_name: str, context: dict[str, Any]) -> str:
+    # The Django engine's template underneath, rendered with autoescaping off: the text goes to
+    # a mail body or an SMS, where "&amp;" would be shown as such.
+    template = get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
+
+
+def _mobile_number(text: str) -> str:
+    """`text` as an E.164 number that can receive an SMS, or "" (logged) when it cannot."""
+    try:
+        number = phonenumbers.parse(text, "BE")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        logger.error("SMS not sent: %s is not a valid phone number", mask_phone(text))
+        return ""
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE:
+        logger.info("SMS not sent: %s is a landline", mask_phone(e164))
+        return ""
+    return e164
+
+
+def _mask_email(address: str) -> str:
+    """An address as logs show it (logs are kept longer than the personal data they mention)."""
+    local, _at, domain = address.rpartition("@")
+    return f"{local[:1]}…@{domain}" if local else "…"
+
+
+def _send_email(message: EmailMultiAlternatives) -> None:
+    recipient = _mask_email(message.to[0])
+    try:
+        message.send()
+    except Exception:
+        logger.exception("Email to %s could not be sent", recipient)
+    else:
+        logger.info("Email to %s sent", recipient)
+
+
+def _send_sms(message: SMSMessage) -> None:
+    recipient = mask_phone(message.to)
+    try:
+        get_backend().send_messages([message])
+    except Exception:
+        logger.exception("SMS to %s could not be sent", recipient)
+    else:
+        logger.info("SMS to %s sent", recipient)
