@@ -123,6 +123,99 @@ MATRIX: dict[str, Row] = {
     "team:invite": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
     "team:member": Row(kwargs=gent_member, other_org=aalst_member, allowed=ORG_ADMINS),
     "audit:organisation-audit": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
+    # --- contacts and visitor codes ---
+    "questions:contact-new": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    # Only the person who entered a contact opens it (for 24 hours); for anyone else it is a 404.
+    "questions:contact-edit": Row(
+        kwargs=lambda cast: __import__(
+            "tests.questions.registration", fromlist=["_"]
+        ).matrix_contact(cast),
+        other_org=lambda cast: __import__(
+            "tests.questions.registration", fromlist=["_"]
+        ).matrix_contact(cast, other_org=True),
+        allowed=frozenset({"volunteer"}),
+    ),
+    "questions:contact-delete": Row(
+        kwargs=lambda cast: __import__(
+            "tests.questions.registration", fromlist=["_"]
+        ).matrix_contact(cast),
+        other_org=lambda cast: __import__(
+            "tests.questions.registration", fromlist=["_"]
+        ).matrix_contact(cast, other_org=True),
+        allowed=frozenset({"volunteer"}),
+    ),
+    "questions:visitor-codes": Row(
+        kwargs=gent_a, other_org=aalst, allowed=SITE_EDITORS, forbidden=frozenset({"volunteer"})
+    ),
+    # --- appointments ---
+    "appointments:agenda": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "appointments:book": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "appointments:settings": Row(
+        kwargs=gent_a, other_org=aalst, allowed=SITE_EDITORS, forbidden=frozenset({"volunteer"})
+    ),
+    # "cancel" without confirming answers the confirmation page; nothing changes.
+    "appointments:action": Row(
+        kwargs=lambda cast: __import__(
+            "tests.appointments.helpers", fromlist=["_"]
+        ).matrix_appointment(cast),
+        other_org=lambda cast: __import__(
+            "tests.appointments.helpers", fromlist=["_"]
+        ).matrix_appointment(cast, other_org=True),
+        allowed=SITE_VIEWERS,
+        method="post",
+    ),
+    # --- referrals ---
+    # The referrer's pages need the right to refer for an organisation (referrer, platform
+    # admin). Everyone else gets 404, as on organisation pages: there is no page for them here.
+    "referrals:sent": Row(allowed=frozenset({"referrer", "platform_admin"})),
+    "referrals:new": Row(allowed=frozenset({"referrer", "platform_admin"})),
+    # Any published Digipunt that helps may be chosen, whichever organisation runs it: no
+    # "another organisation" row.
+    "referrals:new-for-site": Row(kwargs=gent_a, allowed=frozenset({"referrer", "platform_admin"})),
+    "referrals:sent-detail": Row(
+        kwargs=lambda cast: __import__("tests.referrals.helpers", fromlist=["_"]).matrix_sent(cast),
+        other_org=lambda cast: __import__("tests.referrals.helpers", fromlist=["_"]).matrix_sent(
+            cast, other_org=True
+        ),
+        allowed=frozenset({"referrer", "platform_admin"}),
+    ),
+    # The site's inbox: everyone who works at the site.
+    "referrals:inbox": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "referrals:referral": Row(
+        kwargs=lambda cast: __import__("tests.referrals.helpers", fromlist=["_"]).matrix_inbox(
+            cast
+        ),
+        other_org=lambda cast: __import__("tests.referrals.helpers", fromlist=["_"]).matrix_inbox(
+            cast, other_org=True
+        ),
+        allowed=SITE_VIEWERS,
+    ),
+    # --- figures and API tokens ---
+    # No `other_org` for the figures: the network analyst rightly sees every site's figures, so
+    # another organisation's site is not a 404 for every role. tests/questions/test_figures.py
+    # checks that case role by role instead.
+    "figures:site": Row(
+        kwargs=gent_a,
+        allowed=frozenset({"coordinator", "org_admin", "analyst", "platform_admin"}),
+        forbidden=frozenset({"volunteer"}),
+    ),
+    "figures:site-csv": Row(
+        kwargs=gent_a,
+        allowed=frozenset({"coordinator", "org_admin", "analyst", "platform_admin"}),
+        forbidden=frozenset({"volunteer"}),
+    ),
+    "api_tokens:list": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
+    "api_tokens:revoke": Row(
+        kwargs=lambda cast: __import__("tests.questions.api_support", fromlist=["_"]).matrix_token(
+            cast
+        ),
+        other_org=lambda cast: __import__(
+            "tests.questions.api_support", fromlist=["_"]
+        ).matrix_token(cast, other_org=True),
+        allowed=ORG_ADMINS,
+        method="post",
+        ok=frozenset({302}),
+    ),
 }
 
 
