@@ -9,6 +9,7 @@ import json
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -107,7 +108,7 @@ def _helpline() -> dict[str, str]:
 def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
     site = (
         Site.objects.published()
-        .select_related("municipality", "organisation")
+        .select_related("municipality", "organisation", "booking_settings")
         .prefetch_related("themes")
         .filter(slug=slug)
         .first()
@@ -132,5 +133,14 @@ def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "json_ld": _script_safe_json(schema_org.site_json_ld(site, today)),
         "helpline": _helpline(),
         "verified_days_ago": site.verified_days_ago(today),
+        "booking_open": _booking_open(site),
     }
     return render(request, "public/site_detail.html", context)
+
+
+def _booking_open(site: Site) -> bool:
+    """Whether residents can book an appointment online (settings read with the site row)."""
+    try:
+        return site.booking_settings.is_enabled
+    except ObjectDoesNotExist:
+        return False
