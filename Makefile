@@ -50,5 +50,9 @@ test: lint
 bench: data
 	$(BIN)/python bench/finder.py
 
+.PHONY: bench-questions
+bench-questions: data  # a million contacts in a database of its own (not var/digipunt.sqlite3)
+	$(BIN)/python bench/questions.py
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

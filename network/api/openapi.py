@@ -37,6 +37,10 @@ Names and texts are in Dutch unless `lang` asks for French or English. Every res
 origin (CORS) and may be cached for five minutes. Bad parameters give 400, unknown ids 404, both
 with a JSON body `{"error": "..."}`.
 
+One endpoint is not open data: `POST /api/v1/contacts` lets another tool of an organisation
+register contacts at its Digipunten, with a token of that organisation (bearer authentication). It
+answers 400 with `{"errors": {"field": ["..."]}}` and is never cached.
+
 The HSDS schemas are "Human Services Data Specification: an Open Referral resource
 (https://openreferral.org/)", CC BY-SA 4.0; they are served unchanged under /api/hsds/schemas/.
 """
@@ -417,7 +421,14 @@ def _schemas() -> dict[str, Any]:
 
 
 def document() -> dict[str, Any]:
-    """The OpenAPI 3.1 document of the whole API (paths are absolute, from the site root)."""
+    """The OpenAPI 3.1 document of the whole API (paths are absolute, from the site root).
+
+    The open data is described here; the authenticated contacts endpoint (`/api/v1/contacts`)
+    by its own app, `questions.api.openapi`, merged in so that clients find one document.
+    """
+    # Imported here: the network app must not depend on the questions app at import time.
+    from questions.api import openapi as contacts_api
+
     error = {"$ref": "#/components/schemas/Error"}
     return {
         "openapi": "3.1.0",
@@ -425,13 +436,15 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "Digipunt open data API",
             "version": API_VERSION,
-            "summary": "Digipunten in Flanders and Brussels as Open Referral HSDS 3.0 and GeoJSON.",
+            "summary": "Digipunten in Flanders and Brussels as Open Referral HSDS 3.0 and "
+            "GeoJSON, and an authenticated endpoint to register contacts.",
             "description": _DESCRIPTION,
         },
         "servers": [{"url": absolute("")}],
-        "paths": _paths(),
+        "paths": {**_paths(), **contacts_api.paths()},
         "components": {
-            "schemas": _schemas(),
+            "schemas": {**_schemas(), **contacts_api.schemas()},
+            "securitySchemes": contacts_api.security_schemes(),
             "parameters": _parameters(),
             "responses": {
                 "BadRequest": _ok("A query parameter is invalid.", error),

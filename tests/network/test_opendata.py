@@ -649,12 +649,15 @@ def test_the_openapi_document_describes_every_api_path(client):
     assert document["openapi"] == "3.1.0"
     assert document["info"]["title"] and document["info"]["version"]
     paths = _api_paths()
-    assert len(paths) == 16
+    assert len(paths) == 17
     assert sorted(document["paths"]) == sorted(paths)
     for path, item in document["paths"].items():
-        operation = item["get"]
-        assert operation["operationId"] and operation["responses"]["200"], path
-        declared = {p.get("name") for p in [*item.get("parameters", []), *operation["parameters"]]}
+        operation = item.get("get") or item["post"]
+        assert operation["operationId"], path
+        assert operation["responses"].get("200") or operation["responses"]["201"], path
+        declared = {
+            p.get("name") for p in [*item.get("parameters", []), *operation.get("parameters", [])]
+        }
         for name in re.findall(r"{(\w+)}", path):
             assert name in declared, f"{path}: path parameter {name} is not declared"
 
@@ -678,6 +681,86 @@ def test_every_reference_in_the_openapi_document_resolves(client):
             assert response.status_code == 200, ref
             assert response["Content-Type"] == "application/json"
             assert response.json()["name"] == Path(path).stem
+
+
+# --- OpenAPI: the contacts endpoint (questions.api) ---------------------------------------------
+
+
+def _openapi_schema(document: dict[str, Any], name: str) -> Draft202012Validator:
+    """A validator for `components.schemas[name]` of the served document, `$ref`s and all."""
+    registry = Registry().with_resource(
+        "urn:digipunt:openapi", Resource.from_contents(document, DRAFT202012)
+    )
+    return Draft202012Validator(
+        {"$ref": f"urn:digipunt:openapi#/components/schemas/{name}"},
+        registry=registry,
+        format_checker=FORMATS,
+    )
+
+
+def test_the_openapi_document_describes_the_contacts_endpoint_with_bearer_tokens(client):
+    document = get(client, "/api/openapi.json")
+
+    operation = document["paths"]["/api/v1/contacts"]["post"]
+    assert set(operation["responses"]) == {"201", "400", "401", "404", "405", "413"}
+    assert operation["responses"]["401"]["headers"]["WWW-Authenticate"]
+    [requirement] = operation["security"]
+    [scheme] = requirement
+    described = document["components"]["securitySchemes"][scheme]
+    assert (described["type"], described["scheme"]) == ("http", "bearer")
+    request = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert request == {"$ref": "#/components/schemas/ContactRegistration"}
+    channel = document["components"]["schemas"]["ContactRegistration"]["properties"]["channel"]
+    assert "walk_in" in channel["enum"] and "video" in channel["enum"]
+    # The open-data paths stay open: no security requirement on them.
+    assert "security" not in document["paths"]["/api/hsds/services"]["get"]
+
+
+def test_a_real_contact_registration_matches_the_schemas_in_the_openapi_document(client):
+    from accounts.models import User
+    from questions.api.tokens import api_token_create
+
+    document = get(client, "/api/openapi.json")
+    site = factories.site()
+    admin = User.objects.create_user(email="api-admin@example.org", password="x" * 20)
+    _token, plaintext = api_token_create(actor=admin, organisation=site.organisation, name="Tool")
+    request = {
+        "site": str(site.uuid),
+        "occurred_at": timezone.now().replace(microsecond=0).isoformat(),
+        "channel": "appointment",
+        "duration": "30-60",
+        "people": 2,
+        "note": "Installed the app",
+        "profile": {"age_band": "65-74", "language": "nl", "first_visit": False},
+        "questions": [
+            {"theme": "eid-itsme", "concern": "itsme", "outcome": "solved"},
+            {"theme": "banking", "outcome": "referred", "referred_to": "bank"},
+        ],
+    }
+    _openapi_schema(document, "ContactRegistration").validate(request)
+    auth = {"authorization": f"Bearer {plaintext}"}
+
+    created = client.post(
+        "/api/v1/contacts", json.dumps(request), content_type="application/json", headers=auth
+    )
+    refused = client.post(
+        "/api/v1/contacts",
+        json.dumps({**request, "channel": "fax"}),
+        content_type="application/json",
+        headers=auth,
+    )
+    unknown = client.post("/api/v1/contacts", json.dumps(request), content_type="application/json")
+
+    assert created.status_code == 201
+    _openapi_schema(document, "ContactsCreated").validate(created.json())
+    assert refused.status_code == 400
+    _openapi_schema(document, "ValidationErrors").validate(refused.json())
+    assert unknown.status_code == 401
+    _openapi_schema(document, "Error").validate(unknown.json())
+    # And the schema is strict enough to catch what the endpoint refuses.
+    assert list(
+        _openapi_schema(document, "ContactRegistration").iter_errors({**request, "channel": "fax"})
+    )
 
 
 # --- queries -----------------------------------------------------------------------------------

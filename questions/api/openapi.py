@@ -1,0 +1,237 @@
+"""The OpenAPI 3.1 description of `POST /api/v1/contacts`, merged into the API's one document
+(`network.api.openapi.document`, served at /api/openapi.json).
+
+Choices are enumerated from the models' `TextChoices`, so the document never lists a value the
+endpoint refuses. Themes and concerns are editable lists, so they are described, not enumerated.
+The schemas are a little stricter than the endpoint (which also takes `""` or `null` for an
+optional field): a client that follows them is always accepted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from network.models import LANGUAGE_NAMES
+from questions.api.views import MAX_BODY
+from questions.models import (
+    AgeBand,
+    Channel,
+    Contact,
+    Duration,
+    Gender,
+    Outcome,
+    PartnerKind,
+    Situation,
+)
+from questions.services import MAX_PEOPLE, MAX_QUESTIONS
+
+JSON = "application/json"
+PATH = "/api/v1/contacts"
+SECURITY_SCHEME = "bearerToken"
+
+DESCRIPTION = f"""\
+Register a contact (one person helped once) with its questions at one Digipunt of your
+organisation, from another tool such as an agenda or a booking system.
+
+Authenticate with a token of your organisation (made by an organisation admin on the staff page
+"API tokens"): `Authorization: Bearer dp_...`. `site` is the id (UUID) of one of your
+organisation's Digipunten, as in the open data (`/api/hsds/locations`). `people` above 1
+registers a group: one contact per person, each with the same questions. A contact holds no
+personal data: the note is refused when it contains a national register number, a phone number
+or an email address.
+
+The body is at most {MAX_BODY // 1024} KB. Messages are in English unless `Accept-Language` asks
+for Dutch (`nl`) or French (`fr`).
+"""
+
+
+def _enum(choices: type, description: str) -> dict[str, Any]:
+    return {"type": "string", "enum": list(choices.values), "description": description}
+
+
+def _question() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["theme", "outcome"],
+        "properties": {
+            "theme": {
+                "type": "string",
+                "description": "Code of a theme (a term of the taxonomy digipunt-themes, "
+                "listed at /api/hsds/taxonomy_terms), such as `eid-itsme` or `taxes`.",
+            },
+            "concern": {
+                "type": "string",
+                "description": "Code of the organisation or app the question was about, such as "
+                "`itsme`, `ebox`, `myminfin`, `bank-app`, `vdab` or `other`. Leave it out when "
+                "not known.",
+            },
+            "outcome": _enum(Outcome, "How the question ended."),
+            "referred_to": _enum(
+                PartnerKind,
+                "The kind of partner the question was referred to: required when "
+                "`outcome` is `referred`, left out otherwise.",
+            ),
+        },
+    }
+
+
+def _profile() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "The optional anonymous visitor profile: every field may be left out.",
+        "properties": {
+            "age_band": _enum(AgeBand, "Age band."),
+            "gender": _enum(Gender, "Gender."),
+            "language": {
+                "type": "string",
+                "enum": list(LANGUAGE_NAMES),
+                "description": "Language of the visitor (ISO 639 code).",
+            },
+            "first_visit": {
+                "type": ["boolean", "null"],
+                "description": "Whether this was the visitor's first visit to this Digipunt.",
+            },
+            "situation": _enum(Situation, "The visitor's situation."),
+        },
+    }
+
+
+def schemas() -> dict[str, Any]:
+    """The request and response schemas, for `components.schemas`."""
+    return {
+        "ContactRegistration": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["site", "channel", "duration", "questions"],
+            "properties": {
+                "site": {
+                    "type": "string",
+                    "format": "uuid",
+                    "description": "Id of a Digipunt of the token's organisation.",
+                },
+                "occurred_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "When the help took place (ISO 8601 with a time zone "
+                    "offset); now when left out. Not in the future, at most a year ago.",
+                },
+                "channel": _enum(Channel, "How the person was helped."),
+                "duration": _enum(Duration, "How long the help took (a band)."),
+                "people": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": MAX_PEOPLE,
+                    "default": 1,
+                    "description": "How many people with the same questions (a group).",
+                },
+                "note": {
+                    "type": "string",
+                    "maxLength": Contact._meta.get_field("note").max_length,
+                    "description": "A short note without personal data.",
+                },
+                "visitor_code": {
+                    "type": "string",
+                    "description": "The code on the visitor's card (8 characters, case, spaces "
+                    "and dashes do not matter); only with `people` 1.",
+                },
+                "profile": {"$ref": "#/components/schemas/VisitorProfile"},
+                "questions": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": MAX_QUESTIONS,
+                    "items": {"$ref": "#/components/schemas/QuestionRegistration"},
+                },
+            },
+        },
+        "VisitorProfile": _profile(),
+        "QuestionRegistration": _question(),
+        "ContactsCreated": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["ids", "count"],
+            "properties": {
+                "ids": {
+                    "type": "array",
+                    "items": {"type": "integer"},
+                    "description": "The ids of the new contacts (one per person).",
+                },
+                "count": {"type": "integer", "minimum": 1},
+            },
+        },
+        "ValidationErrors": {
+            "type": "object",
+            "required": ["errors"],
+            "properties": {
+                "errors": {
+                    "type": "object",
+                    "description": "Messages per field, such as `channel`, `profile.gender`, "
+                    "`questions[0].theme`, or `body` for the body as a whole.",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                }
+            },
+        },
+    }
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def paths() -> dict[str, Any]:
+    """The path item of the contacts endpoint, for `paths`."""
+    unauthorised = _error("The token is missing, unknown or revoked.")
+    unauthorised["headers"] = {
+        "WWW-Authenticate": {"schema": {"type": "string"}, "description": "`Bearer`"}
+    }
+    return {
+        PATH: {
+            "post": {
+                "operationId": "registerContacts",
+                "summary": "Register a contact (or a group) with its questions at a Digipunt.",
+                "description": DESCRIPTION,
+                "security": [{SECURITY_SCHEME: []}],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        JSON: {"schema": {"$ref": "#/components/schemas/ContactRegistration"}}
+                    },
+                },
+                "responses": {
+                    "201": {
+                        "description": "Registered.",
+                        "content": {
+                            JSON: {"schema": {"$ref": "#/components/schemas/ContactsCreated"}}
+                        },
+                    },
+                    "400": {
+                        "description": "The body is not valid JSON, or a field is wrong.",
+                        "content": {
+                            JSON: {"schema": {"$ref": "#/components/schemas/ValidationErrors"}}
+                        },
+                    },
+                    "401": unauthorised,
+                    "404": _error(
+                        "The token's organisation has no Digipunt with this id (whether or not "
+                        "another organisation has)."
+                    ),
+                    "405": _error("Only POST is allowed."),
+                    "413": _error(f"The body is larger than {MAX_BODY // 1024} KB."),
+                },
+            }
+        }
+    }
+
+
+def security_schemes() -> dict[str, Any]:
+    return {
+        SECURITY_SCHEME: {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token of your organisation (starts with `dp_`).",
+        }
+    }

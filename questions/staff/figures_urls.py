@@ -1,0 +1,11 @@
+"""Staff pages of site figures and their CSV export (under /<lang>/staff/)."""
+
+from django.urls import path
+
+from questions.staff import figures
+
+app_name = "figures"
+urlpatterns = [
+    path("sites/<int:site_id>/figures/", figures.site_figures, name="site"),
+    path("sites/<int:site_id>/figures.csv", figures.site_figures_csv, name="site-csv"),
+]
