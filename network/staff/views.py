@@ -20,11 +20,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import staff_view
-from accounts.permissions import Can, organisation_for, organisations_for, site_for, sites_for
+from accounts.permissions import (
+    Can,
+    capabilities_at,
+    organisation_for,
+    organisations_for,
+    site_for,
+    sites_for,
+)
+from appointments import selectors as appointment_selectors
 from network import hours_document, services
 from network.hours import DayHours
 from network.models import Site
 from network.staff.forms import HoursEditor, SiteInformationForm
+from referrals import selectors as referral_selectors
 
 # How far ahead the site's page lists closures (the public page looks as far).
 CLOSURE_DAYS = 60
@@ -32,10 +41,6 @@ CLOSURE_DAYS = 60
 PREVIEW_WEEKS = 4
 # Information not checked for this long is flagged on the organisation's list of sites.
 STALE_AFTER_DAYS = 180
-
-
-def _can(user: Any, site: Site, capability: Can) -> bool:
-    return sites_for(user, capability).filter(pk=site.pk).exists()
 
 
 @staff_view
@@ -49,10 +54,19 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("organisation__name", "name")
     )
     organisations = list(organisations_for(user, Can.MANAGE_SITES).order_by("name"))
-    if len(sites) == 1 and not organisations:
+    # Referrers (social workers) work for no Digipunt: their home is referring residents.
+    can_refer = organisations_for(user, Can.REFER).exists()
+    if len(sites) == 1 and not organisations and not can_refer:
         return redirect("staff:site", site_id=sites[0].pk)
     audit_ids = set(organisations_for(user, Can.VIEW_AUDIT).values_list("pk", flat=True))
-    context = {"sites": sites, "organisations": organisations, "audit_ids": audit_ids}
+    token_ids = set(organisations_for(user, Can.MANAGE_TOKENS).values_list("pk", flat=True))
+    context = {
+        "sites": sites,
+        "organisations": organisations,
+        "audit_ids": audit_ids,
+        "token_ids": token_ids,
+        "can_refer": can_refer,
+    }
     return render(request, "staff/home.html", context)
 
 
@@ -73,6 +87,7 @@ def site(request: HttpRequest, site_id: int) -> HttpResponse:
     """A site's "today": today's hours, the next closures, and room for the day's work."""
     user = request.user
     current = site_for(user, site_id, Can.VIEW_SITE)
+    can = capabilities_at(user, current)
     now = timezone.now()
     today = timezone.localdate(now)
     schedule = current.schedule()
@@ -88,8 +103,16 @@ def site(request: HttpRequest, site_id: int) -> HttpResponse:
         "next_opening": None if interval else schedule.next_opening(now),
         "closures": schedule.upcoming_closures(today, days=CLOSURE_DAYS),
         "closure_days": CLOSURE_DAYS,
-        "can_edit": _can(user, current, Can.EDIT_SITE),
+        "can_edit": Can.EDIT_SITE in can,
+        "can_register": Can.REGISTER_CONTACTS in can,
+        "can_view_figures": Can.VIEW_FIGURES in can,
+        "can_issue_codes": Can.ISSUE_VISITOR_CODES in can,
+        "new_referrals": (
+            referral_selectors.new_count(user, current.pk) if Can.HANDLE_REFERRALS in can else None
+        ),
         "switch_sites": list(sites_for(user, Can.VIEW_SITE).only("pk", "name").order_by("name")),
+        # Everyone who sees a site works its agenda (VIEW_SITE roles all have MANAGE_APPOINTMENTS).
+        "appointments_today": appointment_selectors.active_appointments_on(current, today),
     }
     return render(request, "staff/site_today.html", context)
 

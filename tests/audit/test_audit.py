@@ -6,7 +6,9 @@ are about keeping and reading them. Text is checked on the English pages.
 
 from __future__ import annotations
 
+import ast
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +20,7 @@ from django.utils import translation
 from audit.models import AuditEntry
 from audit.selectors import entries_for_organisation
 from audit.services import log_action
+from audit.staff.views import ACTION_LABELS
 from network import services
 from network.hours_document import closure, period
 from tests.cast import sign_in
@@ -200,3 +203,24 @@ def test_the_trail_refuses_bulk_updates_and_deletes(cast):
     with pytest.raises(ValueError, match="append-only"):
         AuditEntry.objects.filter(site=cast.gent_a).delete()
     assert AuditEntry.objects.filter(site=cast.gent_a, action="test").count() == 1
+
+
+def test_every_action_the_code_logs_has_a_label_on_the_audit_page():
+    """A new `log_action(action="...")` without a label would show its code to a coordinator."""
+    root = Path(__file__).resolve().parents[2]
+    logged: set[str] = set()
+    for path in root.glob("*/**/*.py"):
+        if path.parts[len(root.parts)] in {".venv", "tests", "bench"}:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "log_action":
+                for keyword in node.keywords:
+                    if keyword.arg == "action":
+                        logged |= {
+                            constant.value
+                            for constant in ast.walk(keyword.value)
+                            if isinstance(constant, ast.Constant)
+                            and isinstance(constant.value, str)
+                        }
+    assert "contact.register" in logged  # the scan finds what it should
+    assert logged - set(ACTION_LABELS) == set()

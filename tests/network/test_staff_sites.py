@@ -22,6 +22,7 @@ from network.hours_document import period
 from network.models import Site
 from tests import factories
 from tests.cast import sign_in
+from tests.referrals.helpers import refer
 
 pytestmark = pytest.mark.django_db
 
@@ -285,8 +286,32 @@ def test_the_today_page_shows_the_hours_closures_and_honest_placeholders(cast):
     assert "Staff training" in html
     for section in ("Appointments today", "Loans due", "Sessions today"):
         assert section in html
-    assert html.count("Nothing here yet.") == 3
+    assert html.count("Nothing here yet.") == 2
     assert url("public:site", slug=cast.gent_a.slug) in html
+
+
+def test_the_today_page_links_to_the_work_each_role_may_do(cast):
+    page = url("staff:site", site_id=cast.gent_a.pk)
+    register = url("questions:contact-new", site_id=cast.gent_a.pk)
+    inbox = url("referrals:inbox", site_id=cast.gent_a.pk)
+    figures = url("figures:site", site_id=cast.gent_a.pk)
+    cards = url("questions:visitor-codes", site_id=cast.gent_a.pk)
+
+    volunteer = signed_in(cast.volunteer).get(page).content.decode()
+    coordinator = signed_in(cast.coordinator).get(page).content.decode()
+
+    for link in (register, inbox):
+        assert f'href="{link}"' in volunteer
+        assert f'href="{link}"' in coordinator
+    for link in (figures, cards):
+        assert f'href="{link}"' not in volunteer
+        assert f'href="{link}"' in coordinator
+
+
+def test_the_today_page_counts_the_new_referrals(cast):
+    refer(cast, cast.gent_a)
+    html = signed_in(cast.volunteer).get(url("staff:site", site_id=cast.gent_a.pk)).content.decode()
+    assert "Referred residents (1 new)" in html
 
 
 def test_a_volunteer_gets_no_edit_links_and_a_coordinator_does(cast):
