@@ -76,6 +76,12 @@ def _first_member(page: Page, staff: StaffData, language: str) -> None:
     assert "/team/" in page.url and not page.url.endswith("/team/"), page.url
 
 
+def _impossible_dates(page: Page, staff: StaffData, language: str) -> None:
+    """The figures asked for dates that do not exist."""
+    page.goto(f"{page.url}?from=2026-13-01&to=x")
+    expect(page.locator("main [role=alert]")).to_be_visible()
+
+
 @dataclass(frozen=True)
 class StaffPage:
     path: Callable[[StaffData], str]  # after the language prefix
@@ -117,6 +123,12 @@ PAGES: dict[str, StaffPage] = {
     "invite-errors": StaffPage(_organisation("team/invite/"), who="org_admin", then=_submit_empty),
     "audit": StaffPage(_organisation("audit/"), who="org_admin"),
     "security": StaffPage(_fixed("/staff/two-factor/recovery-codes/"), who="org_admin"),
+    "figures": StaffPage(_site("figures/"), who="org_admin"),
+    "figures-errors": StaffPage(_site("figures/"), who="org_admin", then=_impossible_dates),
+    "api-tokens": StaffPage(_organisation("api-tokens/"), who="org_admin"),
+    "agenda-book": StaffPage(_site("appointments/new/"), who="org_admin"),
+    "booking-settings": StaffPage(_site("appointments/settings/"), who="org_admin"),
+    "referral-inbox": StaffPage(_site("referrals/"), who="org_admin"),
 }
 
 WIDTHS = (320, 1280)
