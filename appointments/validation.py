@@ -9,14 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from appointments import slots as slot_rules
 from appointments.models import BookingSettings
 from network.models import Site
-from notifications.phones import normalise_phone
+from notifications.phones import clean_phone_and_email
 
 NAME_MAX_LENGTH = 120
 
@@ -28,7 +26,7 @@ def slot_full_message() -> str:
 def clean_person(
     errors: dict[str, list[str]], name: str, phone: str, email: str
 ) -> tuple[str, str, str]:
-    name, phone, email = name.strip(), phone.strip(), email.strip()
+    name = name.strip()
     if not name:
         errors.setdefault("name", []).append(_("Write your name, so the helper knows who comes."))
     elif len(name) > NAME_MAX_LENGTH:
@@ -37,22 +35,12 @@ def clean_person(
         )
     elif not any(character.isalpha() for character in name):
         errors.setdefault("name", []).append(_("Write a name, not a number."))
-    if not phone and not email:
-        errors.setdefault("phone", []).append(
-            _("Give a phone number or an email address, so we can send you the confirmation.")
-        )
-    if phone:
-        try:
-            phone = normalise_phone(phone)
-        except ValidationError as error:
-            errors.setdefault("phone", []).extend(error.message_dict["phone"])
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors.setdefault("email", []).append(
-                _("This is not an email address. Write it like name@example.be.")
-            )
+    phone, email = clean_phone_and_email(
+        errors,
+        phone,
+        email,
+        neither=_("Give a phone number or an email address, so we can send you the confirmation."),
+    )
     return name, phone, email
 
 

@@ -1,6 +1,7 @@
-"""Phone numbers of residents: read as people type them, stored as E.164, shown as dialled.
+"""How residents are reached: phone numbers read as people type them, stored as E.164, shown
+as dialled; an email address checked beside it.
 
-One place for appointments and referrals (and later lending), so a number typed for one is
+One place for appointments and referrals (and later lending), so what is typed for one is
 accepted and shown the same way everywhere, and the SMS backend gets what it expects.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 
@@ -27,6 +29,31 @@ def normalise_phone(text: str) -> str:
     if not phonenumbers.is_valid_number(number):
         raise ValidationError({"phone": message}, code="invalid_phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def clean_phone_and_email(
+    errors: dict[str, list[str]], phone: str, email: str, *, neither: str
+) -> tuple[str, str]:
+    """The phone number (as E.164) and email address a resident can be reached at, stripped.
+
+    At least one is needed (`neither` says why, in the caller's words); each that is given must
+    be usable. Problems are added to `errors` under "phone" and "email"."""
+    phone, email = phone.strip(), email.strip()
+    if not phone and not email:
+        errors.setdefault("phone", []).append(neither)
+    if phone:
+        try:
+            phone = normalise_phone(phone)
+        except ValidationError as error:
+            errors.setdefault("phone", []).extend(error.message_dict["phone"])
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.setdefault("email", []).append(
+                _("This is not an email address. Write it like name@example.be.")
+            )
+    return phone, email
 
 
 def can_receive_sms(phone: str) -> bool:

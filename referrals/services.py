@@ -17,7 +17,6 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,7 +26,7 @@ from accounts.models import User
 from accounts.permissions import Can, organisations_for, sites_for
 from audit.services import log_action
 from network.models import LANGUAGE_NAMES, Organisation, Site, Theme
-from notifications.phones import normalise_phone
+from notifications.phones import clean_phone_and_email
 from notifications.services import notify, render_message
 from referrals.models import Referral
 
@@ -52,29 +51,21 @@ def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
 def _cleaned_person(
     errors: dict[str, list[str]], name: str, phone: str, email: str, question: str
 ) -> tuple[str, str, str, str]:
-    name, phone, email, question = name.strip(), phone.strip(), email.strip(), question.strip()
+    name, question = name.strip(), question.strip()
     if not name:
         _add(errors, "name", _("Write the resident's name, so the Digipunt knows whom to call."))
     elif len(name) > NAME_MAX_LENGTH:
         _add(
             errors, "name", _("Keep the name under %(max)d characters.") % {"max": NAME_MAX_LENGTH}
         )
-    if not phone and not email:
-        _add(
-            errors,
-            "phone",
-            _("Give a phone number or an email address, so the Digipunt can reach the resident."),
-        )
-    if phone:
-        try:
-            phone = normalise_phone(phone)
-        except ValidationError as error:
-            errors.setdefault("phone", []).extend(error.message_dict["phone"])
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            _add(errors, "email", _("This is not an email address. Write it like name@example.be."))
+    phone, email = clean_phone_and_email(
+        errors,
+        phone,
+        email,
+        neither=_(
+            "Give a phone number or an email address, so the Digipunt can reach the resident."
+        ),
+    )
     if len(question) > QUESTION_MAX_LENGTH:
         _add(
             errors,
