@@ -136,6 +136,13 @@ def schemas() -> dict[str, Any]:
                     "description": "The code on the visitor's card (8 characters, case, spaces "
                     "and dashes do not matter); only with `people` 1.",
                 },
+                "submission": {
+                    "type": "string",
+                    "format": "uuid",
+                    "description": "A key your tool makes for this registration, so that it can "
+                    "send it again safely (after a time-out, say): a second request with the same "
+                    "key registers nothing and answers 200 with the ids of the first.",
+                },
                 "profile": {"$ref": "#/components/schemas/VisitorProfile"},
                 "questions": {
                     "type": "array",
@@ -158,6 +165,11 @@ def schemas() -> dict[str, Any]:
                     "description": "The ids of the new contacts (one per person).",
                 },
                 "count": {"type": "integer", "minimum": 1},
+                "already_registered": {
+                    "type": "boolean",
+                    "description": "Present (true) when this `submission` was registered "
+                    "before: nothing new was counted.",
+                },
             },
         },
         "ValidationErrors": {
@@ -204,6 +216,13 @@ def paths() -> dict[str, Any]:
                 "responses": {
                     "201": {
                         "description": "Registered.",
+                        "content": {
+                            JSON: {"schema": {"$ref": "#/components/schemas/ContactsCreated"}}
+                        },
+                    },
+                    "200": {
+                        "description": "Registered before with this `submission`; nothing new "
+                        "was counted.",
                         "content": {
                             JSON: {"schema": {"$ref": "#/components/schemas/ContactsCreated"}}
                         },

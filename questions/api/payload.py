@@ -31,6 +31,7 @@ CONTACT_FIELDS = frozenset(
         "visitor_code",
         "profile",
         "questions",
+        "submission",
     }
 )
 PROFILE_FIELDS = frozenset({"age_band", "gender", "language", "first_visit", "situation"})
@@ -201,6 +202,21 @@ def _questions(reader: _Reader, data: dict[str, Any]) -> list[QuestionInput]:
     return questions
 
 
+def submission(data: dict[str, Any]) -> uuid.UUID | None:
+    """The key the tool gave this registration (`submission`, a UUID), or None when it gave
+    none; PayloadError when it is not a UUID. Posting the same key again registers nothing."""
+    value = data.get("submission")
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) <= 64:
+        try:
+            return uuid.UUID(value)
+        except ValueError:
+            pass
+    message = _("Give a UUID, such as 3f2b6c1e-8d4a-4b7e-9c1a-2e5f7a9b0c3d.")
+    raise PayloadError({"submission": [message]})
+
+
 def contact_input(data: dict[str, Any]) -> ContactInput:
     """The registration a body asks for; PayloadError with every problem of shape or type."""
     reader = _Reader()
@@ -213,6 +229,10 @@ def contact_input(data: dict[str, Any]) -> ContactInput:
     visitor_code = reader.string(data, "visitor_code", "visitor_code")
     profile = _profile(reader, data)
     questions = _questions(reader, data)
+    try:
+        submission(data)
+    except PayloadError as error:
+        reader.errors.update(error.errors)
     if reader.errors:
         raise PayloadError(reader.errors)
     return ContactInput(

@@ -26,8 +26,8 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.models import ApiToken
 from network.models import Site
 from questions.api import payload, tokens
-from questions.models import Source
-from questions.services import contact_register
+from questions.models import Contact, Source
+from questions.services import AlreadyRegistered, contact_register
 
 MAX_BODY = 64 * 1024
 API_LANGUAGES = ("en", "nl", "fr")
@@ -41,6 +41,7 @@ FIELD_NAMES = {
     "outcome": "questions",
     "referred_to": "questions",
     "concern": "questions",
+    "form_token": "submission",
     NON_FIELD_ERRORS: "body",
 }
 
@@ -118,8 +119,17 @@ def _contacts(request: HttpRequest) -> HttpResponse:
             return _error(_("Your organisation has no Digipunt with this id."), 404)
         contact_input = payload.contact_input(data)
         registered = contact_register(
-            actor=None, site=site, data=contact_input, helper=None, source=Source.API
+            actor=None,
+            site=site,
+            data=contact_input,
+            helper=None,
+            source=Source.API,
+            submission=payload.submission(data),
         )
+    except AlreadyRegistered as already:
+        # A retry of a registration that arrived: the same answer, nothing counted twice.
+        ids = _registration_ids(already.contact)
+        return _answer({"ids": ids, "count": len(ids), "already_registered": True}, 200)
     except payload.PayloadError as error:
         return _answer({"errors": error.errors}, 400)
     except ValidationError as error:
@@ -130,3 +140,11 @@ def _contacts(request: HttpRequest) -> HttpResponse:
         return _answer({"errors": errors}, 400)
     ids = [contact.pk for contact in registered]
     return _answer({"ids": ids, "count": len(ids)}, 201)
+
+
+def _registration_ids(first: Contact) -> list[int]:
+    """The ids of the contacts registered together with `first` (its group, or itself)."""
+    if first.batch is None:
+        return [first.pk]
+    group = Contact.objects.filter(batch=first.batch, site_id=first.site_id).order_by("pk")
+    return list(group.values_list("pk", flat=True))

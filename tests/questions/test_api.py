@@ -101,6 +101,28 @@ def test_a_group_becomes_one_contact_per_person(cast, gent_token):
     assert Question.objects.count() == 5
 
 
+def test_a_retry_with_the_same_submission_key_counts_nothing_twice(cast, gent_token):
+    key = str(uuid.uuid4())
+    first = post(gent_token, body(cast.gent_a, people=3, submission=key))
+    again = post(gent_token, body(cast.gent_a, people=3, submission=key))
+
+    assert first.status_code == 201
+    assert again.status_code == 200
+    assert again.json() == {**first.json(), "already_registered": True}
+    assert Contact.objects.count() == 3
+    assert post(gent_token, body(cast.gent_a, submission=str(uuid.uuid4()))).status_code == 201
+
+
+@pytest.mark.parametrize("key", ["not-a-uuid", 42, "x" * 100])
+def test_a_submission_key_that_is_not_a_uuid_is_named_in_the_answer(cast, gent_token, key):
+    response = post(gent_token, body(cast.gent_a, submission=key, people="five"))
+
+    assert response.status_code == 400
+    assert "UUID" in response.json()["errors"]["submission"][0]
+    assert "people" in response.json()["errors"]  # with the other problems of the body
+    assert not Contact.objects.exists()
+
+
 def test_the_day_is_the_brussels_day_of_the_moment_given(cast, gent_token):
     # 23:30 UTC on 31 March is already 1 April in Brussels (summer time, UTC+2).
     now = timezone.now()
