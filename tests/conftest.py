@@ -28,6 +28,14 @@ def _no_language_leaks():
 
 
 @pytest.fixture
+def english():
+    """Messages in English, the source language, for tests that call services outside a request
+    (where the default language, Dutch, would be active): `usefixtures("english")`."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def cast(territory, db):
     """The fixed cast of staff users and their organisations (see tests/cast.py)."""
     from tests.cast import make_cast

@@ -16,7 +16,7 @@ from audit.models import AuditEntry
 from network.hours_document import closure
 from tests.appointments.helpers import at, book, bookable_site, tomorrow_at
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("territory")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("territory", "english")]
 
 
 def refusal(error: pytest.ExceptionInfo[ValidationError], field: str | None = None) -> str:

@@ -16,7 +16,7 @@ from network.models import Theme
 from questions.models import Channel, Contact, Duration, Outcome, Source
 from tests.appointments.helpers import at, book, bookable_site, stored_appointment, tomorrow_at
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("territory")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("territory", "english")]
 
 
 def booked(slot_start) -> int:

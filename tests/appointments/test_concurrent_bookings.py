@@ -15,6 +15,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connections
+from django.utils import translation
 
 from appointments import services
 from appointments.models import Appointment, Slot
@@ -51,6 +52,7 @@ def test_twenty_simultaneous_bookings_of_the_last_place_give_exactly_one_appoint
 
         def attempt(n: int) -> None:
             use()
+            translation.activate("en")  # each thread has its own active language
             try:
                 barrier.wait()
                 try:

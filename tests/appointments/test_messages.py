@@ -91,7 +91,8 @@ def test_moving_and_cancelling_are_confirmed(sms_outbox, django_capture_on_commi
 
     moved, cancelled = sms_outbox
     assert "15:00" in moved.body and appointment.reference in moved.body
-    assert "cancelled" in cancelled.body and appointment.reference in cancelled.body
+    # In the language the resident booked in (Dutch here).
+    assert "geannuleerd" in cancelled.body and appointment.reference in cancelled.body
 
 
 def test_the_reminder_is_a_short_sms(sms_outbox, django_capture_on_commit_callbacks):

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 
 from notifications.phones import can_receive_sms, display_phone, normalise_phone
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.mark.parametrize(
     "typed",

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from network.models import Partnership
@@ -23,13 +23,7 @@ from questions.services import (
 )
 from tests.questions.registration import age, concern, register, theme
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def refused(call) -> dict[str, list[str]]:

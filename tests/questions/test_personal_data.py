@@ -5,15 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from questions.personal_data import Finding, find_personal_data, validate_no_personal_data
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def kinds(text: str) -> list[str]:

@@ -14,7 +14,7 @@ from referrals.services import referral_set_status
 from tests import factories
 from tests.referrals.helpers import refer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _errors(excinfo: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]]:
