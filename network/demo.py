@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model, ProtectedError, QuerySet
 from django.utils.text import slugify
 
 from network.hours_document import closure, extra_opening, period
@@ -192,9 +193,11 @@ def demo_network_load(
     rng = random.Random(seed)
     themes_ensure(Theme)
     theme_ids = list(Theme.objects.order_by("position").values_list("pk", flat=True))
-    Site.objects.filter(is_demo=True).delete()
+    # What was done with the demo (visits registered, appointments booked, visitor cards, ...)
+    # is demo data too: it goes with the demo network, or `make run` could not load it again.
+    _delete_with_what_protects_it(Site.objects.filter(is_demo=True))
     Partnership.objects.filter(is_demo=True).delete()
-    Organisation.objects.filter(is_demo=True).delete()
+    _delete_with_what_protects_it(Organisation.objects.filter(is_demo=True))
 
     if sites <= 0:  # "--sites 0": remove the demo network and add nothing
         log("Demo network removed.")
@@ -254,6 +257,22 @@ def demo_network_load(
         "organisations": len(organisations),
         "partnerships": partnerships,
     }
+
+
+def _delete_with_what_protects_it(queryset: QuerySet[Any]) -> None:
+    """Delete `queryset`, first deleting the rows whose PROTECT foreign keys hold it back (and,
+    in turn, what holds those back)."""
+    for _round in range(10):
+        try:
+            queryset.delete()
+            return
+        except ProtectedError as error:
+            by_model: dict[type[Model], list[Any]] = {}
+            for blocking in error.protected_objects:
+                by_model.setdefault(type(blocking), []).append(blocking.pk)
+            for model, pks in by_model.items():
+                _delete_with_what_protects_it(model._default_manager.filter(pk__in=pks))
+    queryset.delete()  # still protected after ten rounds: let the error say by what
 
 
 def _partnerships(municipalities: list[Municipality], org_by_muni: dict[str, Organisation]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -217,3 +218,36 @@ def test_zero_sites_removes_the_demo_network_and_adds_nothing():
     assert not Site.objects.filter(is_demo=True).exists()
     assert not Organisation.objects.filter(is_demo=True).exists()
     assert not Partnership.objects.filter(is_demo=True).exists()
+
+
+def test_what_was_done_with_the_demo_goes_with_it_and_real_work_stays(cast):
+    """`make run` loads the demo again each time: visits, bookings and referrals made at demo
+    sites (demo data too) must not stop it, and nothing of a real site may go."""
+    from appointments.models import Appointment
+    from questions.models import Contact, VisitorCode
+    from questions.services import visitor_codes_issue
+    from referrals.models import Referral
+    from tests.appointments.helpers import EVERY_DAY, book, enable_booking, tomorrow_at
+    from tests.questions.registration import register
+    from tests.referrals.helpers import refer
+
+    load(IN_NETWORK)
+    demo = Site.objects.filter(is_demo=True).order_by("pk").first()
+    demo.opening_hours = copy.deepcopy(EVERY_DAY)
+    demo.closed_on_public_holidays = False
+    demo.languages = ",nl,fr,"
+    demo.save()
+    enable_booking(demo)
+    book(demo, tomorrow_at(10))
+    register(cast.volunteer, demo)
+    real = register(cast.volunteer, cast.gent_a)[0]
+    visitor_codes_issue(actor=cast.coordinator, organisation=demo.organisation, count=2)
+    refer(cast, demo)
+
+    load(IN_NETWORK)
+
+    assert list(Contact.objects.values_list("pk", flat=True)) == [real.pk]
+    assert not VisitorCode.objects.exists()
+    assert not Referral.objects.exists()
+    assert not Appointment.objects.exists()
+    assert Site.objects.filter(is_demo=True).count() == IN_NETWORK

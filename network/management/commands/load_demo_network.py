@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandParser
 
+from appointments.demo import demo_booking_enable
 from network.demo import demo_network_load
 
 
@@ -12,3 +13,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, sites: int, seed: int, **options: object) -> None:
         demo_network_load(sites=sites, seed=seed, log=self.stdout.write)
+        booking = demo_booking_enable()
+        self.stdout.write(f"Online booking at {booking} demo sites that work by appointment.")
