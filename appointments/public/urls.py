@@ -6,7 +6,7 @@ from appointments.public import views
 
 app_name = "booking"
 urlpatterns = [
-    path("sites/<slug:slug>/book/", views.book, name="book"),
+    path("digipunt/<slug:slug>/book/", views.book, name="book"),  # under the site page
     path("appointments/<str:token>/", views.manage, name="manage"),
     path("appointments/<str:token>/booked/", views.confirmation, name="confirmation"),
 ]

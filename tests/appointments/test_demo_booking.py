@@ -30,7 +30,7 @@ def test_the_demo_network_takes_bookings_where_it_works_by_appointment():
     assert not BookingSettings.objects.filter(site=real).exists()
     assert f"Online booking at {by_appointment.count()} demo sites" in out.getvalue()
     site = by_appointment.filter(is_published=True).first()
-    page = Client().get(f"/en/sites/{site.slug}/book/")
+    page = Client().get(f"/en/digipunt/{site.slug}/book/")
     assert page.status_code == 200
     assert "Step 1 of 2: choose a time." in page.content.decode()
 

@@ -160,7 +160,7 @@ def test_a_resident_books_sees_the_reference_and_cancels_through_the_link(
     page = open_page(javascript=javascript)
     page.goto(f"/nl/digipunt/{booking.slug}/")
     expect(page.locator("html")).to_have_attribute("lang", "nl")
-    _navigate(page, lambda: page.locator(f"a[href='/nl/sites/{booking.slug}/book/']").click())
+    _navigate(page, lambda: page.locator(f"a[href='/nl/digipunt/{booking.slug}/book/']").click())
 
     code = _choose_first_free_time(page)
     _navigate(page, lambda: page.locator("form.booking button[type=submit]").click())
@@ -200,7 +200,7 @@ def test_a_resident_books_sees_the_reference_and_cancels_through_the_link(
 
 
 def _step_one(page: Page, booking: Booking) -> None:
-    page.goto(f"/nl/sites/{booking.slug}/book/")
+    page.goto(f"/nl/digipunt/{booking.slug}/book/")
 
 
 def _details(page: Page, booking: Booking) -> None:
