@@ -27,6 +27,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from digipunt.dates import EARLIEST, LATEST, within_range
 from network.models import Theme
 from questions.models import Channel, Concern, Contact, Duration, Outcome, PartnerKind, Question
 
@@ -92,6 +93,11 @@ def default_period(today: date | None = None) -> tuple[date, date]:
 
 def check_period(date_from: date, date_to: date) -> str | None:
     """What is wrong with a period, in words, or None when it can be counted."""
+    if not (within_range(date_from) and within_range(date_to)):
+        return _("Choose dates between %(first)s and %(last)s.") % {
+            "first": EARLIEST.year,
+            "last": LATEST.year,
+        }
     if date_to < date_from:
         return _("The end date is before the start date.")
     if (date_to - date_from).days + 1 > MAX_PERIOD_DAYS:

@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from digipunt.dates import within_range
 from network.models import LANGUAGE_NAMES, Site, Theme
 
 SLOT_CODE_FORMAT = "%Y%m%dT%H%MZ"
@@ -29,17 +30,19 @@ def slot_code(moment: datetime) -> str:
 def parse_slot_code(text: str) -> datetime | None:
     """The aware instant of a slot code, or None when it is not one."""
     try:
-        return datetime.strptime(text.strip(), SLOT_CODE_FORMAT).replace(tzinfo=UTC)
+        moment = datetime.strptime(text.strip(), SLOT_CODE_FORMAT).replace(tzinfo=UTC)
     except ValueError:
         return None
+    return moment if within_range(moment) else None
 
 
 def parse_day(text: str | None) -> date | None:
     """A YYYY-MM-DD date from a query string, or None."""
     try:
-        return date.fromisoformat(text or "")
+        day = date.fromisoformat(text or "")
     except ValueError:
         return None
+    return day if within_range(day) else None
 
 
 def new_submission_token() -> str:

@@ -3,6 +3,7 @@ booking for a caller, the settings, and the site's "today" page."""
 
 from __future__ import annotations
 
+import copy
 from datetime import timedelta
 
 import pytest
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def gent_a(cast):
     """The cast's site gent_a, open every day, online booking on."""
-    cast.gent_a.opening_hours = EVERY_DAY
+    cast.gent_a.opening_hours = copy.deepcopy(EVERY_DAY)
     cast.gent_a.closed_on_public_holidays = False
     cast.gent_a.save()
     enable_booking(cast.gent_a)
