@@ -60,6 +60,9 @@ class Referral(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+    # The one-time key of the form that sent it: the database refuses it twice, so a double
+    # click never stores the resident's details twice, not even two clicks at the same moment.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

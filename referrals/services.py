@@ -14,6 +14,7 @@ shows every problem next to its field, with what the referrer typed still there.
 from __future__ import annotations
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -88,6 +89,7 @@ def referral_create(
     theme: Theme | None,
     language: str,
     consent: bool,
+    submission: uuid.UUID | None = None,
 ) -> Referral:
     """Send a resident, with their consent, from `organisation` to the Digipunt `site`.
 
@@ -96,6 +98,9 @@ def referral_create(
     without it nothing is stored. A name, and a phone number or an email address, are required;
     the phone number is stored as E.164. Returns the new referral (status "new"); the site gets
     an email without personal data after the commit, when it has an email address.
+
+    `submission` is the one-time key of the form: sent again (a double click, even at the same
+    moment), it raises `AlreadySent` with the referral stored the first time.
     """
     if not organisations_for(actor, Can.REFER).filter(pk=organisation.pk).exists():
         raise PermissionDenied
@@ -132,8 +137,9 @@ def referral_create(
                     email=email,
                     question=question,
                     consent_at=now,
+                    submission=submission,
                 )
-                referral.full_clean(exclude=["reference"])
+                referral.full_clean(exclude=["reference", "submission"])  # both: the database
                 referral.save()
                 log_action(
                     actor=actor,
@@ -154,12 +160,34 @@ def referral_create(
                 )
                 _notify_site_after_commit(referral)
         except IntegrityError:
+            if submission is not None:
+                earlier = Referral.objects.filter(submission=submission).first()
+                if earlier is not None:
+                    _refuse_submission_again(actor, earlier)
             # Most likely the reference was taken in the meantime: try another one.
             if attempt == REFERENCE_ATTEMPTS - 1:
                 raise
             continue
         return referral
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+class AlreadySent(Exception):
+    """The referral with this submission key was stored before; nothing was stored again."""
+
+    def __init__(self, referral: Referral) -> None:
+        super().__init__(f"referral {referral.reference} was sent already")
+        self.referral = referral
+
+
+def _refuse_submission_again(actor: User, earlier: Referral) -> None:
+    if earlier.referrer_id is not None and earlier.referrer_id == actor.pk:
+        raise AlreadySent(earlier)
+    # Someone else's key (forged or copied): say nothing about what it sent.
+    raise ValidationError(
+        {"__all__": _("This form was already used. Open a new form and try again.")},
+        code="submission_reused",
+    )
 
 
 def _notify_site_after_commit(referral: Referral) -> None:

@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
                 ('closed_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('erased_at', models.DateTimeField(blank=True, null=True, verbose_name='personal data erased')),
+                ('submission', models.UUIDField(blank=True, editable=False, null=True, unique=True)),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals_sent', to='network.organisation')),
                 ('referrer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='referrals', to=settings.AUTH_USER_MODEL)),
                 ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='network.site', verbose_name='Digipunt')),

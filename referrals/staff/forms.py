@@ -104,6 +104,13 @@ class ReferralForm(forms.Form):
     # One per form shown: a second submission (double click, back button) is recognised.
     token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
+    def submission(self) -> uuid.UUID | None:
+        """The form's one-time key, or None when it is missing or not one we made."""
+        try:
+            return uuid.UUID(self.cleaned_data.get("token") or "")
+        except ValueError:
+            return None
+
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         initial = kwargs.setdefault("initial", {})
         language = (get_language() or "nl")[:2]

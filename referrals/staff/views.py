@@ -31,9 +31,6 @@ from referrals.staff.forms import PlaceForm, ReferralForm, StatusForm
 from territory.selectors import resolve_place
 
 PAGE_SIZE = 50
-# Tokens of referral forms already sent in this session, with the referral they made.
-SENT_TOKENS = "referrals.sent_tokens"
-KEEP_TOKENS = 20
 
 
 def _referring_organisations(request: HttpRequest) -> list[Organisation]:
@@ -80,18 +77,6 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/new.html", context)
 
 
-def _sent_token(request: HttpRequest, token: str) -> int | None:
-    if not token:
-        return None
-    return dict(request.session.get(SENT_TOKENS, [])).get(token)
-
-
-def _remember_token(request: HttpRequest, token: str, referral: Referral) -> None:
-    if token:
-        kept = [pair for pair in request.session.get(SENT_TOKENS, []) if pair[0] != token]
-        request.session[SENT_TOKENS] = [*kept, [token, referral.pk]][-KEEP_TOKENS:]
-
-
 def _show_service_errors(form: ReferralForm, error: ValidationError) -> None:
     """Put what the service refused next to the field it is about (or on top of the form)."""
     if not hasattr(error, "error_dict"):
@@ -109,10 +94,6 @@ def new_for_site(request: HttpRequest, site_id: int) -> HttpResponse:
     destination = selectors.destination_for_referral(site_id)
     if request.method == "POST":
         form = ReferralForm(request.POST, organisations=organisations)
-        already = _sent_token(request, request.POST.get("token", ""))
-        if already is not None:
-            messages.info(request, _("This referral was already sent."))
-            return redirect("referrals:sent-detail", referral_id=already)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -127,11 +108,14 @@ def new_for_site(request: HttpRequest, site_id: int) -> HttpResponse:
                     theme=data["theme"],
                     language=data["language"],
                     consent=data["consent"],
+                    submission=form.submission(),
                 )
+            except services.AlreadySent as already:
+                messages.info(request, _("This referral was already sent."))
+                return redirect("referrals:sent-detail", referral_id=already.referral.pk)
             except ValidationError as error:
                 _show_service_errors(form, error)
             else:
-                _remember_token(request, data.get("token", ""), referral)
                 messages.success(
                     request,
                     _("The referral is sent to %(site)s. Its reference is %(reference)s.")
