@@ -1,4 +1,5 @@
-"""System checks on the SMS settings: a mistake shows at `manage.py check`, not at a booking."""
+"""System checks on the SMS and email settings: a mistake shows at `manage.py check`, not at a
+booking."""
 
 from __future__ import annotations
 
@@ -75,6 +76,32 @@ def check_sms_backend_for_production(
                 "SMS_API_URL is not an https:// address: the account credentials would "
                 "travel unencrypted.",
                 id="notifications.W002",
+            )
+        ]
+    return []
+
+
+# Email backends of Django that never reach a resident's mailbox. The console one also writes
+# every message, with the resident's name, address and manage link, into the server's log.
+DEVELOPMENT_EMAIL_BACKENDS = frozenset(
+    f"django.core.mail.backends.{name}.EmailBackend"
+    for name in ("console", "filebased", "locmem", "dummy")
+)
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_email_backend_for_production(
+    app_configs: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """In production email must reach residents, not the log."""
+    if settings.EMAIL_BACKEND in DEVELOPMENT_EMAIL_BACKENDS:
+        return [
+            checks.Warning(
+                f"EMAIL_BACKEND is {settings.EMAIL_BACKEND}: residents receive no confirmation "
+                "by email, and the console backend writes their details into the log.",
+                hint="Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and "
+                "EMAIL_HOST (see .env.example).",
+                id="notifications.W003",
             )
         ]
     return []

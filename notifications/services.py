@@ -126,8 +126,9 @@ def _send_email(message: EmailMultiAlternatives) -> None:
     recipient = _mask_email(message.to[0])
     try:
         message.send()
-    except Exception:
-        logger.exception("Email to %s could not be sent", recipient)
+    except Exception as error:
+        # The kind of error only: an SMTP refusal quotes the full address, and logs outlive it.
+        logger.error("Email to %s could not be sent: %s", recipient, type(error).__name__)
     else:
         logger.info("Email to %s sent", recipient)
 
@@ -137,6 +138,7 @@ def _send_sms(message: SMSMessage) -> None:
     try:
         get_backend().send_messages([message])
     except Exception:
+        # SMSError masks the number itself (notifications.sms), so the traceback may be kept.
         logger.exception("SMS to %s could not be sent", recipient)
     else:
         logger.info("SMS to %s sent", recipient)

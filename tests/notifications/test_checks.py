@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from notifications.checks import check_sms_backend, check_sms_backend_for_production
+from notifications.checks import (
+    check_email_backend_for_production,
+    check_sms_backend,
+    check_sms_backend_for_production,
+)
 
 
 def _ids(messages):
@@ -47,3 +51,11 @@ def test_the_provider_over_plain_http_is_a_warning_in_the_deploy_check(settings)
     settings.SMS_API_URL = "https://api.twilio.com"
     assert check_sms_backend() == []
     assert check_sms_backend_for_production() == []
+
+
+def test_an_email_backend_that_reaches_nobody_is_a_warning_in_the_deploy_check(settings):
+    for name in ("console", "filebased", "locmem", "dummy"):
+        settings.EMAIL_BACKEND = f"django.core.mail.backends.{name}.EmailBackend"
+        assert _ids(check_email_backend_for_production()) == ["notifications.W003"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert check_email_backend_for_production() == []
