@@ -99,6 +99,9 @@ class Slot(models.Model):
     def free(self) -> int:
         return max(self.capacity - self.booked, 0)
 
+    def overlaps(self, other: Slot) -> bool:
+        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
 
 class Appointment(models.Model):
     class Status(models.TextChoices):

@@ -164,7 +164,7 @@ def appointment_book(
                 % {"reference": duplicate.reference},
                 code="already_booked",
             )
-        if slot.booked >= slot.capacity:
+        if slot.booked + _booked_in_overlapping(slot) >= slot.capacity:
             raise _slot_full()
         slot.booked += 1
         slot.save(update_fields=["booked"])
@@ -212,6 +212,19 @@ def _save_with_unique_reference(appointment: Appointment) -> None:
 
 
 # --- changing a booking -----------------------------------------------------------------------
+
+
+def _booked_in_overlapping(slot: Slot, *, besides: Slot | None = None) -> int:
+    """People booked in other slots of the site that overlap `slot` in time (only after the
+    length of appointments changed do such slots exist). `besides` (the slot an appointment is
+    moving out of) counts one person fewer."""
+    others = Slot.objects.filter(
+        site_id=slot.site_id, starts_at__lt=slot.ends_at, ends_at__gt=slot.starts_at, booked__gt=0
+    ).exclude(pk=slot.pk)
+    booked = sum(others.values_list("booked", flat=True))
+    if besides is not None and besides.pk != slot.pk and besides.overlaps(slot):
+        booked -= 1
+    return booked
 
 
 class _ChangedMeanwhile(Exception):
@@ -341,7 +354,7 @@ def appointment_move(
                 fresh, locked_slots = _locked(appointment, target_id)
                 _check_bookable_change(fresh, now)
                 old, new = locked_slots[fresh.slot_id], locked_slots[target_id]
-                if new.booked >= new.capacity:
+                if new.booked + _booked_in_overlapping(new, besides=old) >= new.capacity:
                     raise _slot_full()
                 old.booked -= 1
                 old.save(update_fields=["booked"])

@@ -94,16 +94,33 @@ def bookable_slots(
         day += timedelta(days=1)
     if not cuts:
         return []
-    taken = {
-        starts_at.timestamp(): max(capacity - booked, 0)
-        for starts_at, capacity, booked in Slot.objects.filter(
-            site=site, starts_at__gte=cuts[0][0], starts_at__lte=cuts[-1][0]
-        ).values_list("starts_at", "capacity", "booked")
-    }
+    stored = list(
+        Slot.objects.filter(
+            site=site, starts_at__lt=cuts[-1][1], ends_at__gt=cuts[0][0], booked__gt=0
+        ).values_list("starts_at", "ends_at", "capacity", "booked")
+    )
+    capacity_at = {starts_at.timestamp(): capacity for starts_at, _e, capacity, _b in stored}
     return [
-        BookableSlot(start, end, taken.get(start.timestamp(), settings.capacity))
+        BookableSlot(
+            start,
+            end,
+            max(
+                capacity_at.get(start.timestamp(), settings.capacity)
+                - occupied(stored, start, end),
+                0,
+            ),
+        )
         for start, end in cuts
     ]
+
+
+def occupied(
+    stored: list[tuple[datetime, datetime, int, int]], start: datetime, end: datetime
+) -> int:
+    """How many people are booked in stored slots (starts_at, ends_at, capacity, booked) that
+    overlap [start, end): the slot itself, and, after the length of appointments changed, the
+    slots of the old length that still hold bookings (09:30-10:00 keeps 09:45 busy)."""
+    return sum(booked for s_start, s_end, _c, booked in stored if s_start < end and s_end > start)
 
 
 def find_slot(

@@ -10,11 +10,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from appointments import services
+from appointments import services, slots
 from appointments.models import Appointment, Slot
 from audit.models import AuditEntry
 from network.hours_document import closure
-from tests.appointments.helpers import at, book, bookable_site, tomorrow_at
+from tests.appointments.helpers import (
+    at,
+    book,
+    bookable_site,
+    enable_booking,
+    tomorrow,
+    tomorrow_at,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("territory", "english")]
 
@@ -272,3 +279,30 @@ def test_references_are_unique():
     references = {book(site, tomorrow_at(10), name=f"Person {n}")[0].reference for n in range(20)}
 
     assert len(references) == 20
+
+
+def test_after_the_length_changes_a_booked_time_keeps_its_overlapping_new_times_busy():
+    site = bookable_site()  # 30 minutes, one person at a time
+    book(site, tomorrow_at(9, 30))  # 09:30-10:00
+    enable_booking(site, slot_minutes=45)  # now 09:00, 09:45, 10:30, ...
+
+    week = slots.bookable_slots(site, services.booking_settings_of(site), tomorrow(), tomorrow())
+    free = {slot.starts_at: slot.free for slot in week}
+    assert free[tomorrow_at(9)] == 0  # 09:00-09:45 overlaps 09:30-10:00
+    assert free[tomorrow_at(9, 45)] == 0  # 09:45-10:30 too
+    assert free[tomorrow_at(10, 30)] == 1
+
+    with pytest.raises(ValidationError) as error:
+        book(site, tomorrow_at(9, 45), name="Second Person")
+    assert "Someone just booked the last place" in refusal(error, "starts_at")
+    book(site, tomorrow_at(10, 30), name="Third Person")
+
+
+def test_an_appointment_may_move_to_a_new_time_that_overlaps_only_its_own_old_one():
+    site = bookable_site()
+    appointment, _token = book(site, tomorrow_at(9, 30))
+    enable_booking(site, slot_minutes=45)
+
+    moved = services.appointment_move(actor=None, appointment=appointment, starts_at=tomorrow_at(9))
+
+    assert moved.starts_at == tomorrow_at(9)
