@@ -49,6 +49,22 @@ SETTINGS_FIELDS = ("is_enabled", "slot_minutes", "capacity", "days_ahead", "min_
 THEME_WHEN_NONE = "basics"
 
 
+class AlreadyBooked(ValidationError):
+    """The same person is already booked at this time (a double click, or booking twice);
+    `appointment` is that booking. The message speaks to the resident."""
+
+    def __init__(self, appointment: Appointment) -> None:
+        super().__init__(
+            _(
+                "You have already booked this time (reference %(reference)s). Look for the "
+                "confirmation in your email or text messages."
+            )
+            % {"reference": appointment.reference},
+            code="already_booked",
+        )
+        self.appointment = appointment
+
+
 def _slot_full() -> ValidationError:
     return ValidationError({"starts_at": validation.slot_full_message()}, code="slot_full")
 
@@ -156,14 +172,7 @@ def appointment_book(
             .first()
         )
         if duplicate is not None:
-            raise ValidationError(
-                _(
-                    "You have already booked this time (reference %(reference)s). Look for the "
-                    "confirmation in your email or text messages."
-                )
-                % {"reference": duplicate.reference},
-                code="already_booked",
-            )
+            raise AlreadyBooked(duplicate)
         if slot.booked + _booked_in_overlapping(slot) >= slot.capacity:
             raise _slot_full()
         slot.booked += 1

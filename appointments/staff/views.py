@@ -128,6 +128,18 @@ def book(request: HttpRequest, site_id: int) -> HttpResponse:
                     language=data["language"],
                     by_staff=True,
                 )
+            except services.AlreadyBooked as already:
+                # A double click, or this person was booked at this time before.
+                earlier = already.appointment
+                messages.info(
+                    request,
+                    _(
+                        "%(name)s was already booked at this time (reference %(reference)s). "
+                        "Nothing was booked twice."
+                    )
+                    % {"name": earlier.name, "reference": earlier.reference},
+                )
+                return redirect(_agenda_url(site, timezone.localdate(earlier.starts_at)))
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

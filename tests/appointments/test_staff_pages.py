@@ -181,6 +181,29 @@ def test_staff_booking_errors_keep_what_was_typed(cast, gent_a):
     assert not Appointment.objects.exists()
 
 
+def test_a_double_click_on_book_for_a_caller_books_once_and_says_so_to_the_helper(cast, gent_a):
+    enable_booking(gent_a, capacity=3)
+    client = signed_in(cast.volunteer)
+    data = {
+        "starts_at": slot_code(tomorrow_at(10)),
+        "name": "Beller Bert",
+        "phone": "0470 12 34 56",
+        "email": "",
+        "theme": "",
+        "language": "nl",
+    }
+
+    client.post(url("appointments:book", site_id=gent_a.pk), data)
+    again = client.post(url("appointments:book", site_id=gent_a.pk), data, follow=True)
+
+    appointment = Appointment.objects.get()
+    html = again.content.decode()
+    assert (
+        f"Beller Bert was already booked at this time (reference {appointment.reference})" in html
+    )
+    assert "Look for the confirmation" not in html  # that is what a resident reads
+
+
 # --- settings -----------------------------------------------------------------------------------
 
 
