@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from network.models import Partnership
+from network.models import Partnership, Site
 from questions import visitor_codes
+from questions.figures import site_figures
 from questions.models import Contact, Question, VisitorCode
 from questions.services import (
     ContactInput,
@@ -150,6 +151,22 @@ def test_a_visitor_code_of_a_partner_organisation_is_accepted(cast):
     [contact] = register(cast.volunteer, cast.gent_a, visitor_code=code.code)
 
     assert contact.visitor == code
+
+
+def test_a_visitor_who_comes_to_two_sites_of_a_partnership_is_counted_once_there(cast):
+    digibank = Partnership.objects.create(name="Digibank Oost", kind=Partnership.Kind.DIGIBANK)
+    digibank.organisations.add(cast.gent, cast.aalst_org)
+    [card] = visitor_codes_issue(actor=cast.org_admin, organisation=cast.gent, count=1)
+    register(cast.volunteer, cast.gent_a, visitor_code=card.code)
+    register(cast.other_coordinator, cast.aalst, visitor_code=card.code)
+    register(cast.other_coordinator, cast.aalst)  # without a card: not counted as a visitor
+
+    sites = [site.pk for site in Site.objects.filter(organisation__partnerships=digibank)]
+    today = timezone.localdate()
+    figures = site_figures(site_ids=sites, date_from=today, date_to=today)
+
+    assert figures.contacts == 3
+    assert figures.visitor_codes == 1
 
 
 def test_a_visitor_code_of_an_unrelated_organisation_is_refused(cast):
