@@ -9,7 +9,7 @@ opened with the application's own connection settings.
 Such tests commit (`transaction=True`), so pytest-django empties every table after them, also
 the territory and the theme and concern lists that the other tests of the worker expect. A test
 module imports both fixtures below: `reference_data` loads them for its tests, and the module
-fixture loads them again once the module is done.
+fixture loads them again once the module is done. `at_once` releases several attempts together.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection, connections
+from django.utils import translation
 
 from network.models import Theme
 from network.themes import themes_ensure
@@ -99,3 +100,30 @@ def in_thread(use: Callable[[], None], work: Callable[[], object]) -> object:
     thread.start()
     thread.join()
     return result[0]
+
+
+def at_once(use: Callable[[], None], attempts: list[Callable[[], object]]) -> list[object]:
+    """Run each attempt in a thread of its own on the shared database, released together by a
+    barrier, with English active (each thread has its own language). Returns, in the order of
+    `attempts`, what each returned or the exception it raised."""
+    barrier = threading.Barrier(len(attempts), timeout=60)
+    outcomes: list[object] = [None] * len(attempts)
+
+    def run(n: int) -> None:
+        use()
+        translation.activate("en")
+        try:
+            barrier.wait()
+            outcomes[n] = attempts[n]()
+        except Exception as error:  # the test decides which exceptions were expected
+            outcomes[n] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(attempts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread did not finish"
+    return outcomes

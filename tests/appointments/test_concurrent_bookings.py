@@ -10,17 +10,14 @@ back after the test's flush: `tests/concurrency.py`.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connections
-from django.utils import translation
 
 from appointments import services
 from appointments.models import Appointment, Slot
 from tests.appointments.helpers import book, bookable_site, tomorrow_at
 from tests.concurrency import (  # noqa: F401 (fixtures)
+    at_once,
     database_for_threads,
     in_thread,
     reference_data,
@@ -44,39 +41,16 @@ def test_twenty_simultaneous_bookings_of_the_last_place_give_exactly_one_appoint
         # booking of a time is also kept apart by the unique insert of the row).
         earlier, _token = book(site, starts_at, name="Early Bird")
         services.appointment_cancel(actor=None, appointment=earlier)
-    barrier = threading.Barrier(THREADS, timeout=60)
-    outcomes: list[tuple[str, object]] = []
-    lock = threading.Lock()
-
     with database_for_threads() as use:
-
-        def attempt(n: int) -> None:
-            use()
-            translation.activate("en")  # each thread has its own active language
-            try:
-                barrier.wait()
-                try:
-                    appointment, _token = book(
-                        site, starts_at, name=f"Resident {chr(65 + n)}", phone=f"04701234{n:02d}"
-                    )
-                except ValidationError as error:
-                    outcome: tuple[str, object] = ("refused", error.message_dict)
-                else:
-                    outcome = ("booked", appointment.reference)
-                with lock:
-                    outcomes.append(outcome)
-            except Exception as error:  # anything else is a failure of the test, reported below
-                with lock:
-                    outcomes.append(("crashed", repr(error)))
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=attempt, args=(n,)) for n in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-
+        outcomes = at_once(
+            use,
+            [
+                lambda n=n: book(
+                    site, starts_at, name=f"Resident {chr(65 + n)}", phone=f"04701234{n:02d}"
+                )
+                for n in range(THREADS)
+            ],
+        )
         stored = in_thread(
             use,
             lambda: (
@@ -89,13 +63,10 @@ def test_twenty_simultaneous_bookings_of_the_last_place_give_exactly_one_appoint
             ),
         )
 
-    assert not any(thread.is_alive() for thread in threads)
-    crashed = [detail for kind, detail in outcomes if kind == "crashed"]
-    assert crashed == []
-    booked = [detail for kind, detail in outcomes if kind == "booked"]
-    refused = [detail for kind, detail in outcomes if kind == "refused"]
+    refused = [error.message_dict for error in outcomes if isinstance(error, ValidationError)]
+    booked = [outcome[0].reference for outcome in outcomes if isinstance(outcome, tuple)]
+    assert len(booked) + len(refused) == THREADS, outcomes  # nothing else (no crash)
     assert len(booked) == 1
-    assert len(refused) == THREADS - 1
     assert all(detail == {"starts_at": [FULL]} for detail in refused), refused
     slots, references = stored
     assert slots == [(1, 1)]
