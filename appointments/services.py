@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from appointments import links, resident_messages, validation
+from appointments import slots as slot_rules
 from appointments.models import Appointment, BookingSettings, Slot
 from audit.services import field_changes, log_action
 from network.models import Site, Theme
@@ -230,7 +231,8 @@ def _booked_in_overlapping(slot: Slot, *, besides: Slot | None = None) -> int:
     others = Slot.objects.filter(
         site_id=slot.site_id, starts_at__lt=slot.ends_at, ends_at__gt=slot.starts_at, booked__gt=0
     ).exclude(pk=slot.pk)
-    booked = sum(others.values_list("booked", flat=True))
+    rows = list(others.values_list("starts_at", "ends_at", "capacity", "booked"))
+    booked = slot_rules.occupied(rows, slot.starts_at, slot.ends_at)
     if besides is not None and besides.pk != slot.pk and besides.overlaps(slot):
         booked -= 1
     return booked
