@@ -85,6 +85,14 @@ def group_size(contact: Contact) -> int:
     return Contact.objects.filter(batch=contact.batch, site_id=contact.site_id).count()
 
 
+def registration_ids(first: Contact) -> list[int]:
+    """The ids of the contacts registered together with `first` (its group, or itself)."""
+    if first.batch is None:
+        return [first.pk]
+    group = Contact.objects.filter(batch=first.batch, site_id=first.site_id).order_by("pk")
+    return list(group.values_list("pk", flat=True))
+
+
 def default_channel(user: User, site: Site) -> str:
     """The channel `user` chose last at `site` (a helper at a phone line keeps choosing
     "phone"), or walk-in for their first entry there."""

@@ -25,8 +25,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import ApiToken
 from network.models import Site
+from questions import selectors
 from questions.api import payload, tokens
-from questions.models import Contact, Source
+from questions.models import Source
 from questions.services import AlreadyRegistered, contact_register
 
 MAX_BODY = 64 * 1024
@@ -128,7 +129,7 @@ def _contacts(request: HttpRequest) -> HttpResponse:
         )
     except AlreadyRegistered as already:
         # A retry of a registration that arrived: the same answer, nothing counted twice.
-        ids = _registration_ids(already.contact)
+        ids = selectors.registration_ids(already.contact)
         return _answer({"ids": ids, "count": len(ids), "already_registered": True}, 200)
     except payload.PayloadError as error:
         return _answer({"errors": error.errors}, 400)
@@ -140,11 +141,3 @@ def _contacts(request: HttpRequest) -> HttpResponse:
         return _answer({"errors": errors}, 400)
     ids = [contact.pk for contact in registered]
     return _answer({"ids": ids, "count": len(ids)}, 201)
-
-
-def _registration_ids(first: Contact) -> list[int]:
-    """The ids of the contacts registered together with `first` (its group, or itself)."""
-    if first.batch is None:
-        return [first.pk]
-    group = Contact.objects.filter(batch=first.batch, site_id=first.site_id).order_by("pk")
-    return list(group.values_list("pk", flat=True))
