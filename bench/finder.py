@@ -6,7 +6,10 @@ searches spread over Flanders and Brussels measures, through Django's full reque
 (middleware, view, template), the median and 90th-percentile server time, the SQL queries per
 results page, and the compressed size of a results page with everything it loads.
 
-    .venv/bin/python bench/finder.py [--sizes 900 10000] [--rounds 5]
+    .venv/bin/python bench/finder.py [--sizes 900 10000] [--rounds 5] [--at 2026-11-26T17:10]
+
+`--at` fixes the moment the searches are made (Brussels time), so that "open now" figures from
+different days can be compared: how many sites are open changes what that filter costs.
 
 Prints figures; it asserts nothing (targets are in docs/performance.md).
 """
@@ -21,8 +24,12 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
+from datetime import UTC, datetime
 from pathlib import Path
 from statistics import median
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -135,6 +142,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[900, 10000])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--at",
+        type=lambda text: datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("Europe/Brussels")),
+        help="the moment of every search, Brussels time (default: the real time)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir:
         setup_django(workdir)
@@ -144,8 +156,16 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         call_command("load_territory", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
         print(f"database: {connection.vendor}")
-        for size in args.sizes:
-            run(size, args.rounds)
+        moment = args.at or datetime.now(ZoneInfo("Europe/Brussels"))
+        print(f"searches made at: {moment:%A %Y-%m-%d %H:%M} Brussels time")
+        frozen = (
+            mock.patch("django.utils.timezone.now", return_value=args.at.astimezone(UTC))
+            if args.at
+            else None
+        )
+        with frozen or nullcontext():
+            for size in args.sizes:
+                run(size, args.rounds)
 
 
 if __name__ == "__main__":

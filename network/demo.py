@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Model, ProtectedError, QuerySet
 from django.utils.text import slugify
 
-from network.hours_document import closure, extra_opening, period
+from network.hours_document import closure, extra_opening, period, weekly_slots
 from network.models import Organisation, Partnership, Site, Theme
 from network.themes import themes_ensure
 from territory.models import BRUSSELS_REGION, Municipality, PostalCode
@@ -239,6 +239,8 @@ def demo_network_load(
                     **_site_fields(rng, muni, codes, n, today),
                 )
             )
+    for site in new_sites:  # bulk_create skips Site.save, which derives the mask
+        site.open_slots = weekly_slots(site.opening_hours)
     created = Site.objects.bulk_create(new_sites, batch_size=500)
     through = Site.themes.through
     links = []

@@ -8,16 +8,19 @@ results page takes a fixed handful of queries (docs/performance.md).
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Aggregate, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from network import hours_document
 from network.models import KM_PER_DEGREE_LATITUDE, Site, Theme
+from network.themes import themes_cached
 from territory.selectors import Place
 
 EARTH_RADIUS_KM = 6371.0088
@@ -52,6 +55,23 @@ class Hit:
     open_now: bool
     closes_at: datetime | None
     next_opening: datetime | None
+    themes: list[Theme] = field(default_factory=list)  # in the taxonomy's order
+
+
+class _CommaJoined(Aggregate):
+    """The values of a to-many relation as one comma-joined text (NULL when there are none)."""
+
+    function = "GROUP_CONCAT"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s((%(expressions)s)::text, ',')",
+            **extra_context,
+        )
 
 
 @dataclass
@@ -116,26 +136,30 @@ def filtered_sites(filters: Filters) -> QuerySet[Site]:
     return qs
 
 
-def _open_ids(ids: Sequence[int], now: datetime, wanted: int) -> tuple[list[int], bool]:
-    """The ids (in the given order) of sites open at `now`, stopping once `wanted` are found.
+def _open_ids(ids: Sequence[int], local: datetime, wanted: int) -> tuple[list[int], bool]:
+    """The ids (in the given order) of sites open at `local`, stopping once `wanted` are found.
 
-    One query reads the hours of the nearest OPEN_NOW_MAX_CHECKED candidates. A site whose hours
-    have no period on this weekday and no opening exception today cannot be open, so the full
-    engine only runs for the others. Returns the open ids and whether every candidate was checked.
+    The candidates have passed the quarter-hour mask in SQL. One query reads the hours of the
+    nearest OPEN_NOW_MAX_CHECKED of them as text, and a document is decoded only when its turn
+    comes: when most candidates are open, the first few answer. A site none of whose periods or
+    opening exceptions for today spans the exact minute cannot be open, so the full engine only
+    runs for the others. Returns the open ids and whether every candidate was checked.
     """
     checked = ids[:OPEN_NOW_MAX_CHECKED]
-    today = timezone.localdate(now)
-    rows = Site.objects.filter(pk__in=checked).values_list(
-        "pk", "opening_hours", "closed_on_public_holidays"
+    rows = (
+        Site.objects.filter(pk__in=checked)
+        .annotate(hours_text=Cast("opening_hours", TextField()))
+        .values_list("pk", "hours_text", "closed_on_public_holidays")
     )
-    hours_by_id = {pk: (document, holidays) for pk, document, holidays in rows}
+    hours_by_id = {pk: (text, holidays) for pk, text, holidays in rows}
     found: list[int] = []
     for pk in checked:
-        document, holidays = hours_by_id[pk]
-        if not hours_document.may_open_on(document, today):
+        text, holidays = hours_by_id[pk]
+        document = json.loads(text) if text is not None else None
+        if not hours_document.may_be_open_at(document, local):
             continue
         site = Site(pk=pk, opening_hours=document, closed_on_public_holidays=holidays)
-        if site.schedule().is_open(now):
+        if site.schedule().is_open(local):
             found.append(pk)
             if len(found) >= wanted:
                 return found, False
@@ -157,20 +181,25 @@ def find_sites(
     total: int | None
     within_km: float | None = None
     if filters.open_now:
-        ids = [pk for _d, pk in _sorted_by_distance(_coordinates(qs), origin)]
-        ids, complete = _open_ids(ids, now, wanted)
+        local = timezone.localtime(now)
+        candidates = qs.may_be_open_at(local)
+        ids = [pk for _d, pk in _sorted_by_distance(_coordinates(candidates), origin)]
+        ids, complete = _open_ids(ids, local, wanted)
         total = len(ids) if complete else None
     else:
         ids, total, within_km = _nearest_ids(qs, origin, wanted)
     page_ids = ids[start : start + page_size]
     has_next = len(ids) > start + page_size
+    # The page's sites with their themes' ids in the same query; the names come from the
+    # cached taxonomy, which the filter menu has read already.
     sites = (
         Site.objects.filter(pk__in=page_ids)
         .select_related("municipality")
-        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("position")))
+        .annotate(theme_ids=_CommaJoined("themes"))
     )
     by_id = {site.pk: site for site in sites}
-    hits = [_hit(by_id[pk], origin, now) for pk in page_ids if pk in by_id]
+    themes = themes_cached()
+    hits = [_hit(by_id[pk], origin, now, themes) for pk in page_ids if pk in by_id]
     return FinderResult(
         origin=origin,
         hits=hits,
@@ -183,7 +212,9 @@ def find_sites(
 
 
 def _coordinates(qs: QuerySet[Site]) -> list[tuple[int, float, float]]:
-    return list(qs.values_list("pk", "latitude", "longitude"))
+    # No ORDER BY (distance orders them here): the published sites' position index then
+    # answers a search without the filters from the index alone.
+    return list(qs.order_by().values_list("pk", "latitude", "longitude"))
 
 
 def _nearest_ids(
@@ -207,9 +238,11 @@ def _nearest_ids(
     return everything, len(everything), None
 
 
-def _hit(site: Site, origin: Place, now: datetime) -> Hit:
+def _hit(site: Site, origin: Place, now: datetime, themes: list[Theme]) -> Hit:
     status = site.schedule().status(now)
+    ids = {int(pk) for pk in (site.theme_ids or "").split(",") if pk}
     return Hit(
+        themes=[theme for theme in themes if theme.pk in ids],
         site=site,
         distance_km=distance_km(origin.latitude, origin.longitude, site.latitude, site.longitude),
         open_now=status.open_now,

@@ -14,7 +14,7 @@ naming the bad entry; it is the one gate that every writer (staff forms, imports
 from __future__ import annotations
 
 import logging
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -124,22 +124,115 @@ def parse_document(document: dict[str, Any] | None) -> tuple[list[Period], list[
     return periods, exceptions
 
 
-def may_open_on(document: dict[str, Any] | None, day: date) -> bool:
-    """False only when the site certainly has no hours on `day`: no period on its weekday and no
-    opening exception covering it. A cheap first look before the engine gives the real answer."""
+def may_be_open_at(document: dict[str, Any] | None, local: datetime) -> bool:
+    """False only when the site is certainly closed at the local wall-clock time `local`: no
+    weekly period of that weekday and no opening exception covering that day spans the time.
+
+    A cheap first look at the raw document before the engine gives the real answer: every
+    pattern the engine knows (fortnightly, monthly, validity dates, holidays, closures) can
+    only take hours away from what this sees, and no period crosses midnight. On the two
+    daylight-saving days it does not prune at all, so the engine alone decides there.
+    """
     if not document:
         return False
-    if not isinstance(document, dict):
-        return True  # unreadable: let the engine (and its error handling) decide
-    weekday = day.weekday()
-    if any(entry.get("weekday") == weekday for entry in document.get("periods") or []):
-        return True
-    iso = day.isoformat()
-    return any(
-        not entry.get("closed")
-        and str(entry.get("start")) <= iso <= str(entry.get("end") or entry.get("start"))
-        for entry in document.get("exceptions") or []
+    if not isinstance(document, dict) or changes_clock(local):
+        return True  # unreadable, or a daylight-saving day: let the engine decide
+    try:
+        day, moment = local.date(), local.time().replace(tzinfo=None)
+        weekday, iso = day.weekday(), day.isoformat()
+        for entry in document.get("periods") or []:
+            if entry.get("weekday") == weekday and _spans(entry, moment):
+                return True
+        return any(
+            not entry.get("closed")
+            and str(entry.get("start")) <= iso <= str(entry.get("end") or entry.get("start"))
+            and _spans(entry, moment)
+            for entry in document.get("exceptions") or []
+        )
+    except (AttributeError, TypeError, ValueError):
+        return True  # an entry of the wrong shape: the engine logs it and shows no hours
+
+
+def _spans(entry: dict[str, Any], moment: time) -> bool:
+    """Whether `moment` falls in the entry's [opens, closes) (a closing 00:00 is midnight)."""
+    opens = time.fromisoformat(str(entry.get("opens")))
+    closes = time.fromisoformat(str(entry.get("closes")))
+    return opens <= moment and (closes == time(0, 0) or moment < closes)
+
+
+# --- the week in quarter hours -------------------------------------------------------------------
+# A site stores, next to its document, the quarter hours of the week in which it may be open
+# (`Site.open_slots`), so that "open now" can drop certainly-closed sites in SQL before any
+# document is read (docs/decisions/0003-open-now-slots.md). One hexadecimal digit per hour of
+# the week (168 digits, Monday 00:00 first); its bits 1, 2, 4 and 8 are the hour's four quarters.
+SLOT_MINUTES = 15
+HOURS_PER_WEEK = 7 * 24
+EVERY_SLOT = "f" * HOURS_PER_WEEK
+NO_SLOT = "0" * HOURS_PER_WEEK
+
+
+def every_slot() -> str:
+    """The mask of a site that may be open at any time (the safe default)."""
+    return EVERY_SLOT
+
+
+def weekly_slots(document: dict[str, Any] | None) -> str:
+    """The quarter hours of the week in which the site may be open, as 168 hexadecimal digits
+    (see above): a set bit where it may be open, a clear bit where it certainly is not.
+
+    A quarter counts when any weekly period of that weekday (whatever its recurrence or
+    validity) or any opening exception falling on that weekday touches it, so the mask only
+    ever errs towards "may be open"; the engine decides. An unreadable document may be open
+    at any time.
+    """
+    try:
+        periods, exceptions = parse_document(document)
+    except (ValueError, TypeError, AttributeError):
+        return EVERY_SLOT
+    quarters = [False] * (HOURS_PER_WEEK * 4)
+
+    def mark(weekday: int, opens: time, closes: time) -> None:
+        start = (opens.hour * 60 + opens.minute) // SLOT_MINUTES
+        end_minute = 24 * 60 if closes == time(0, 0) else closes.hour * 60 + closes.minute
+        if closes.second or closes.microsecond:
+            end_minute += 1
+        end = -(-end_minute // SLOT_MINUTES)  # the quarter that holds the closing minute
+        base = weekday * 24 * 4
+        quarters[base + start : base + end] = [True] * (end - start)
+
+    for entry in periods:
+        mark(entry.weekday, entry.opens, entry.closes)
+    for entry in exceptions:
+        if entry.closed or entry.opens is None or entry.closes is None:
+            continue
+        days = min((entry.end - entry.start).days + 1, 7)
+        for weekday in {(entry.start + timedelta(days=i)).weekday() for i in range(days)}:
+            mark(weekday, entry.opens, entry.closes)
+    return "".join(
+        f"{sum(1 << q for q in range(4) if quarters[hour * 4 + q]):x}"
+        for hour in range(HOURS_PER_WEEK)
     )
+
+
+def slot_of(local: datetime) -> tuple[int, str] | None:
+    """Where the local time `local` sits in a `weekly_slots` mask: the index of its hour's digit
+    and the digits whose bit for its quarter is set. None on the two days a year the clocks
+    change, when wall-clock hours and real instants part ways."""
+    if changes_clock(local):
+        return None
+    bit = 1 << (local.minute // SLOT_MINUTES)
+    return local.weekday() * 24 + local.hour, "".join(f"{d:x}" for d in range(16) if d & bit)
+
+
+def changes_clock(local: datetime) -> bool:
+    """Whether the clocks change on the local date of `local` (its midnights differ in offset)."""
+    if local.tzinfo is None:
+        return False
+    midnight = datetime.combine(local.date(), time(0, 0), tzinfo=local.tzinfo)
+    next_midnight = datetime.combine(
+        local.date() + timedelta(days=1), time(0, 0), tzinfo=local.tzinfo
+    )
+    return midnight.utcoffset() != next_midnight.utcoffset()
 
 
 def readable(document: Any) -> tuple[list[Period], list[HoursException]] | None:

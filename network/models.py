@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import models
+from django.db.models.functions import Substr
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -181,6 +182,18 @@ class SiteQuerySet(models.QuerySet["Site"]):
             longitude__range=(longitude - dlon, longitude + dlon),
         )
 
+    def may_be_open_at(self, local: datetime) -> SiteQuerySet:
+        """Without the sites that are certainly closed at the local time `local`, judged by
+        their stored quarter hours of the week (`Site.open_slots`). The engine still decides
+        for the others; on the two days the clocks change nothing is dropped."""
+        slot = hours_document.slot_of(local)
+        if slot is None:
+            return self
+        hour, digits = slot
+        return self.alias(open_hour=Substr("open_slots", hour + 1, 1)).filter(
+            open_hour__in=list(digits)
+        )
+
     def step_free(self) -> SiteQuerySet:
         return self.filter(step_free=True)
 
@@ -214,7 +227,7 @@ class Site(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="sites", verbose_name=_("municipality")
     )
-    latitude = models.FloatField(_("latitude"), db_index=True)
+    latitude = models.FloatField(_("latitude"))
     longitude = models.FloatField(_("longitude"))
     location_note = models.CharField(
         _("how to find it"), max_length=200, blank=True, help_text=_("For example: 2nd floor.")
@@ -248,6 +261,13 @@ class Site(models.Model):
     # docs/decisions/0002-opening-hours-as-a-document.md): {"periods": [...], "exceptions": [...]}.
     opening_hours = models.JSONField(_("opening hours"), default=dict, blank=True)
     closed_on_public_holidays = models.BooleanField(_("closed on public holidays"), default=True)
+    # Derived from `opening_hours` on every save: the quarter hours of the week in which the site
+    # may be open, for "open now" in SQL (docs/decisions/0003-open-now-slots.md).
+    open_slots = models.CharField(
+        max_length=len(hours_document.EVERY_SLOT),
+        default=hours_document.every_slot,
+        editable=False,
+    )
 
     last_verified = models.DateField(_("data last verified"), null=True, blank=True)
     is_published = models.BooleanField(_("published"), default=True)
@@ -261,6 +281,14 @@ class Site(models.Model):
         ordering = ["name"]
         verbose_name = _("Digipunt")
         verbose_name_plural = _("Digipunten")
+        indexes = [
+            # The finder's box of published sites: latitude range, then longitude and the id,
+            # so that a search without filters reads the index alone (docs/performance.md).
+            models.Index(
+                fields=["is_published", "latitude", "longitude", "id"],
+                name="site_published_position",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(latitude__gte=49.4, latitude__lte=51.6)
@@ -271,6 +299,13 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.open_slots = hours_document.weekly_slots(self.opening_hours)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "opening_hours" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "open_slots"}
+        super().save(*args, **kwargs)
 
     @property
     def language_codes(self) -> list[str]:

@@ -6,6 +6,10 @@ are stable identifiers (used in URLs, exports and the API); names can be improve
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.cache import cache
+
 # code, Dutch, French, English
 THEMES: tuple[tuple[str, str, str, str], ...] = (
     ("eid-itsme", "eID en itsme", "eID et itsme", "eID and itsme"),
@@ -71,3 +75,20 @@ def themes_ensure(theme_model: type) -> int:
     ]
     theme_model.objects.bulk_create(new)
     return len(new)
+
+
+THEME_CACHE_KEY = "network:themes:v2"
+THEME_CACHE_SECONDS = 300
+
+
+def themes_cached() -> list[Any]:
+    """Every theme in the taxonomy's order, cached briefly per process: the taxonomy changes
+    rarely (only a migration adds to it), and the finder needs it on every results page, for
+    the filter menu and for the names of each result's themes."""
+    from network.models import Theme
+
+    themes = cache.get(THEME_CACHE_KEY)
+    if themes is None:
+        themes = list(Theme.objects.order_by("position", "code"))
+        cache.set(THEME_CACHE_KEY, themes, THEME_CACHE_SECONDS)
+    return themes

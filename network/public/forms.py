@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from network.models import SITE_LANGUAGES, Service, Theme
+from network.models import SITE_LANGUAGES, Service
+from network.themes import themes_cached
 
 MAX_PLACE_LENGTH = 100
-THEME_CACHE_KEY = "finder:themes:v1"
-THEME_CACHE_SECONDS = 300
-
-
-def theme_choices() -> list[tuple[str, str]]:
-    """Theme codes and names, cached briefly: the taxonomy changes rarely, searches are many."""
-    rows = cache.get(THEME_CACHE_KEY)
-    if rows is None:
-        rows = list(
-            Theme.objects.order_by("position", "code").values_list(
-                "code", "name_nl", "name_fr", "name_en"
-            )
-        )
-        cache.set(THEME_CACHE_KEY, rows, THEME_CACHE_SECONDS)
-    from django.utils.translation import get_language
-
-    index = {"nl": 1, "fr": 2, "en": 3}.get((get_language() or "nl")[:2], 1)
-    return [(row[0], row[index]) for row in rows]
 
 
 class FinderForm(forms.Form):
@@ -59,7 +41,8 @@ class FinderForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["theme"].choices = [("", _("Any subject")), *theme_choices()]
+        themes = [(theme.code, theme.name) for theme in themes_cached()]
+        self.fields["theme"].choices = [("", _("Any subject")), *themes]
 
     def clean_q(self) -> str:
         value = " ".join(self.cleaned_data.get("q", "").split())

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django import template
+from django.forms import BoundField, CheckboxInput
 from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from network.hours import DayHours
@@ -89,3 +92,47 @@ def accessibility_names(site: Site) -> list[str]:
 @register.filter
 def theme_names(site: Site) -> list[str]:
     return [theme.name for theme in site.themes.all()]
+
+
+# --- the finder's filter controls ------------------------------------------------------------
+# Rendered here rather than through Django's widget templates: the filters are on every results
+# page, and one include per <option> made them a fifth of its server time (docs/performance.md).
+
+
+def _invalid(field: BoundField) -> SafeString:
+    return mark_safe(' aria-invalid="true"') if field.errors else mark_safe("")
+
+
+@register.simple_tag
+def select_field(field: BoundField) -> SafeString:
+    """A bound choice field as a plain <select>, its current value selected."""
+    value = field.value()
+    current = "" if value is None else str(value)
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (code, mark_safe(" selected") if str(code) == current else "", label)
+            for code, label in field.field.choices
+        ),
+    )
+    return format_html(
+        '<select name="{}" id="{}"{}>{}</select>',
+        field.html_name,
+        field.auto_id,
+        _invalid(field),
+        options,
+    )
+
+
+@register.simple_tag
+def checkbox_field(field: BoundField) -> SafeString:
+    """A bound boolean field as a plain checkbox, ticked when its value says so."""
+    ticked = CheckboxInput().check_test(field.value())
+    return format_html(
+        '<input type="checkbox" name="{}" id="{}"{}{}>',
+        field.html_name,
+        field.auto_id,
+        mark_safe(" checked") if ticked else "",
+        _invalid(field),
+    )

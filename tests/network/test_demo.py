@@ -11,7 +11,7 @@ import pytest
 from django.db.models import Count
 
 from network.demo import demo_network_load
-from network.hours_document import validate_document
+from network.hours_document import validate_document, weekly_slots
 from network.models import Organisation, Partnership, Site
 from territory.models import BRUSSELS_REGION, FLEMISH_REGION, Municipality
 from tests import factories
@@ -86,6 +86,8 @@ def test_the_full_demo_network_is_flagged_spread_over_every_municipality_and_val
     assert covered == set(Municipality.objects.in_network().values_list("refnis", flat=True))
     for site in sites:
         validate_document(site.opening_hours)
+        # Loaded in bulk, past Site.save: the mask for "open now" must still match the hours.
+        assert site.open_slots == weekly_slots(site.opening_hours)
     # Every site is in Belgium and speaks Dutch.
     assert all(49.4 <= site.latitude <= 51.6 and 2.4 <= site.longitude <= 6.5 for site in sites)
     assert all(",nl," in site.languages for site in sites)

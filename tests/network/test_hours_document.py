@@ -7,8 +7,9 @@ document turns into the schedule it describes.
 
 from __future__ import annotations
 
+import random
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,13 +17,16 @@ import pytest
 
 from network.hours import HoursException, Period, Schedule
 from network.hours_document import (
+    EVERY_SLOT,
     closure,
     extra_opening,
-    may_open_on,
+    may_be_open_at,
     parse_document,
     period,
     schedule_from_document,
+    slot_of,
     validate_document,
+    weekly_slots,
 )
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -266,14 +270,210 @@ def test_a_document_of_the_wrong_shape_is_refused_with_a_value_error(document, m
         validate_document(document)
 
 
-def test_may_open_on_is_false_only_without_a_period_that_weekday_or_an_opening_exception():
-    monday, tuesday = date(2026, 11, 23), date(2026, 11, 24)
+def at(day: date, hh_mm: str) -> datetime:
+    return datetime.combine(day, time.fromisoformat(hh_mm), tzinfo=BRUSSELS)
+
+
+def test_may_be_open_at_is_false_only_outside_every_period_and_opening_of_that_day():
+    tuesday = MONDAY + timedelta(days=1)
     mondays = {"periods": [period(0, "09:00", "12:00")], "exceptions": []}
-    assert may_open_on(mondays, monday)
-    assert not may_open_on(mondays, tuesday)
-    assert not may_open_on({}, monday)
+    assert not may_be_open_at(mondays, at(MONDAY, "08:59"))
+    assert may_be_open_at(mondays, at(MONDAY, "09:00"))  # the opening minute counts
+    assert may_be_open_at(mondays, at(MONDAY, "11:59"))
+    assert not may_be_open_at(mondays, at(MONDAY, "12:00"))  # the closing minute does not
+    assert not may_be_open_at(mondays, at(tuesday, "10:00"))
+    assert not may_be_open_at({}, at(MONDAY, "10:00"))
     extra = {"periods": [], "exceptions": [extra_opening(tuesday, "10:00", "12:00")]}
-    assert may_open_on(extra, tuesday)
-    assert not may_open_on(extra, monday)
-    closed = {"periods": [], "exceptions": [closure(monday, tuesday)]}
-    assert not may_open_on(closed, tuesday)
+    assert may_be_open_at(extra, at(tuesday, "10:30"))
+    assert not may_be_open_at(extra, at(tuesday, "13:00"))
+    assert not may_be_open_at(extra, at(MONDAY, "10:30"))
+    closed = {"periods": [], "exceptions": [closure(MONDAY, tuesday)]}
+    assert not may_be_open_at(closed, at(tuesday, "10:30"))
+
+
+def test_may_be_open_at_reads_a_closing_midnight_as_the_end_of_the_day():
+    evenings = {"periods": [period(0, "18:00", "00:00")], "exceptions": []}
+    assert may_be_open_at(evenings, at(MONDAY, "23:59"))
+    assert not may_be_open_at(evenings, at(MONDAY + timedelta(days=1), "00:00"))
+
+
+def test_may_be_open_at_leaves_patterns_and_holidays_to_the_engine():
+    # A fortnightly period in its week off still "may" be open: only the engine knows the weeks.
+    off_week = MONDAY - timedelta(days=7)
+    fortnightly = {"periods": [period(0, "09:00", "12:00", recurrence="biweekly", anchor=MONDAY)]}
+    assert may_be_open_at(fortnightly, at(off_week, "10:00"))
+    assert not schedule_from_document(fortnightly).is_open(at(off_week, "10:00"))
+
+
+@pytest.mark.parametrize("day", [date(2026, 3, 29), date(2026, 10, 25)])
+def test_may_be_open_at_does_not_prune_on_the_days_the_clocks_change(day):
+    sundays = {"periods": [period(6, "09:00", "10:00")], "exceptions": []}
+    assert may_be_open_at(sundays, at(day, "20:00"))
+    assert not may_be_open_at(sundays, at(day - timedelta(days=7), "20:00"))
+
+
+def test_may_be_open_at_agrees_with_the_engine_in_the_hour_that_does_not_exist():
+    # 02:00-02:45 on the spring-forward Sunday: the engine moves the non-existent wall times one
+    # hour on, so the site is open at 03:15 although no period spans 03:15 on the clock.
+    night = {"periods": [period(6, "02:00", "02:45")], "exceptions": []}
+    moment = at(date(2026, 3, 29), "03:15")
+    assert schedule_from_document(night).is_open(moment)
+    assert may_be_open_at(night, moment)
+
+
+@pytest.mark.parametrize("document", [["Mo 09:00-12:00"], {"periods": [{"weekday": 0}]}])
+def test_may_be_open_at_leaves_an_unreadable_document_to_the_engine(document):
+    assert may_be_open_at(document, at(MONDAY, "10:00"))
+
+
+def random_document(rng: random.Random) -> dict[str, Any]:
+    """Periods of every recurrence and exceptions of both kinds, on whole quarter hours."""
+
+    def clock(quarter: int) -> str:
+        return "00:00" if quarter == 96 else f"{quarter // 4:02d}:{quarter % 4 * 15:02d}"
+
+    def hours() -> tuple[str, str]:
+        opens = rng.randrange(0, 95)
+        return clock(opens), clock(rng.randrange(opens + 1, 97))
+
+    periods = []
+    for _ in range(rng.randrange(0, 6)):
+        recurrence = rng.choice(["weekly", "weekly", "biweekly", "monthly"])
+        opens, closes = hours()
+        periods.append(
+            period(
+                rng.randrange(7),
+                opens,
+                closes,
+                recurrence=recurrence,
+                anchor=MONDAY if recurrence == "biweekly" else None,
+                nth=rng.choice([1, 2, 3, 4, 5, -1]) if recurrence == "monthly" else None,
+            )
+        )
+    exceptions = []
+    for _ in range(rng.randrange(0, 4)):
+        day = date(2026, 1, 1) + timedelta(days=rng.randrange(365))
+        if rng.random() < 0.5:
+            exceptions.append(closure(day, day + timedelta(days=rng.randrange(10))))
+        else:
+            exceptions.append(extra_opening(day, *hours()))
+    return {"periods": periods, "exceptions": exceptions}
+
+
+def test_neither_the_quick_check_nor_the_mask_says_closed_when_the_engine_says_open():
+    # The finder skips a site when either says no, so a wrong "no" would hide an open Digipunt.
+    rng = random.Random(2026)
+    clock_changes = [date(2026, 3, 29), date(2026, 10, 25)]
+    pruned = masked = 0
+    for _ in range(400):
+        document = random_document(rng)
+        validate_document(document)
+        schedule = schedule_from_document(document)
+        mask = weekly_slots(document)
+        for _ in range(40):
+            day = rng.choice(
+                [*clock_changes, date(2026, 1, 1) + timedelta(days=rng.randrange(365))]
+            )
+            instant = datetime.combine(day, time(0), tzinfo=BRUSSELS).astimezone(UTC) + timedelta(
+                minutes=rng.randrange(0, 24 * 60, 5)
+            )
+            local = instant.astimezone(BRUSSELS)
+            if not may_be_open_at(document, local):
+                pruned += 1
+                assert not schedule.is_open(instant), (document, local)
+            slot = slot_of(local)
+            if slot is not None and mask[slot[0]] not in slot[1]:
+                masked += 1
+                assert not schedule.is_open(instant), (document, local, slot)
+    assert pruned > 3000  # the check does prune: many instants are outside every period
+    assert masked > 3000
+
+
+# --- The week in quarter hours (Site.open_slots) ------------------------------------------------
+
+
+def open_quarters(mask: str) -> list[tuple[int, str, str]]:
+    """The mask as (weekday, first quarter, end of last quarter) runs, to read in a test."""
+    bits = [int(digit, 16) >> q & 1 for digit in mask for q in range(4)]
+    runs, start = [], None
+    for index, value in enumerate([*bits, 0]):
+        if value and start is None:
+            start = index
+        elif not value and start is not None:
+            day = start // 96
+            first, end = start % 96, index - day * 96
+            runs.append(
+                (
+                    day,
+                    f"{first // 4:02d}:{first % 4 * 15:02d}",
+                    f"{end // 4:02d}:{end % 4 * 15:02d}",
+                )
+            )
+            start = None
+    return runs
+
+
+def test_weekly_slots_marks_the_quarters_of_every_period_whatever_its_recurrence():
+    document = {
+        "periods": [
+            period(0, "09:00", "12:00"),
+            period(0, "13:30", "16:00", recurrence="monthly", nth=1),
+            period(2, "14:00", "16:00", recurrence="biweekly", anchor=MONDAY),
+        ],
+        "exceptions": [],
+    }
+    mask = weekly_slots(document)
+    assert len(mask) == 7 * 24
+    # Monday from 09:00: three whole hours, none from 12:00, the last half of 13:00 (bits 4
+    # and 8), then two whole hours to 16:00.
+    assert mask[9:17] == "fff0cff0"
+    assert open_quarters(mask) == [
+        (0, "09:00", "12:00"),
+        (0, "13:30", "16:00"),
+        (2, "14:00", "16:00"),
+    ]
+
+
+def test_weekly_slots_rounds_outwards_to_whole_quarters_and_reads_midnight_as_the_end():
+    mask = weekly_slots({"periods": [period(4, "09:10", "12:05"), period(6, "18:00", "00:00")]})
+    assert open_quarters(mask) == [(4, "09:00", "12:15"), (6, "18:00", "24:00")]
+
+
+def test_weekly_slots_adds_opening_exceptions_on_their_weekdays_and_ignores_closures():
+    tuesday = MONDAY + timedelta(days=1)
+    document = {
+        "periods": [period(0, "09:00", "12:00")],
+        "exceptions": [
+            extra_opening(tuesday, "18:00", "20:00"),
+            closure(MONDAY, MONDAY + timedelta(days=30)),
+        ],
+    }
+    assert open_quarters(weekly_slots(document)) == [(0, "09:00", "12:00"), (1, "18:00", "20:00")]
+    # An opening exception of a week or longer covers every weekday.
+    long = {
+        "periods": [],
+        "exceptions": [{**extra_opening(MONDAY, "10:00", "11:00"), "end": "2026-12-06"}],
+    }
+    assert [day for day, _first, _end in open_quarters(weekly_slots(long))] == list(range(7))
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        (None, "0" * 168),
+        ({}, "0" * 168),
+        (["Mo 09:00-12:00"], EVERY_SLOT),
+        ({"periods": [{}]}, EVERY_SLOT),
+    ],
+)
+def test_weekly_slots_of_no_hours_is_never_and_of_unreadable_hours_is_always(document, expected):
+    assert weekly_slots(document) == expected
+
+
+def test_slot_of_names_the_hour_of_the_week_and_the_digits_with_its_quarter_set():
+    assert slot_of(at(MONDAY, "00:00")) == (0, "13579bdf")  # first quarter: bit 1
+    assert slot_of(at(MONDAY, "09:14")) == (9, "13579bdf")
+    assert slot_of(at(MONDAY, "09:15")) == (9, "2367abef")  # second quarter: bit 2
+    assert slot_of(at(MONDAY + timedelta(days=6), "23:59")) == (167, "89abcdef")  # last: bit 8
+    assert slot_of(at(date(2026, 3, 29), "12:00")) is None
+    assert slot_of(at(date(2026, 10, 25), "12:00")) is None

@@ -600,3 +600,31 @@ def test_a_place_outside_the_network_does_not_title_the_page_as_results(client):
     html = get_html(client, search_url(q="Namur"))
 
     assert "<title>Search for a Digipunt · Digipunt</title>" in html
+
+
+def test_the_filters_come_back_as_chosen_and_a_bad_choice_is_marked_invalid(client):
+    factories.site(name="Digipunt Kouter")
+
+    chosen = get_html(client, search_url(q="9000", service="lending", theme="taxes", walkin="on"))
+    bad = get_html(client, search_url(q="9000", theme="renamed", language="xx", stepfree="on"))
+
+    assert '<option value="lending" selected>Device lending</option>' in chosen
+    assert '<option value="taxes" selected>Taxes (MyMinfin, Tax-on-web)</option>' in chosen
+    assert '<option value="" selected>Any language</option>' in chosen
+    assert '<input type="checkbox" name="walkin" id="id_walkin" checked>' in chosen
+    assert '<input type="checkbox" name="open" id="id_open">' in chosen
+    assert "aria-invalid" not in chosen
+    assert '<select name="theme" id="id_theme" aria-invalid="true">' in bad
+    assert '<select name="language" id="id_language" aria-invalid="true">' in bad
+    assert '<select name="service" id="id_service">' in bad
+    assert " selected>" not in bad.split('id="id_theme"')[1].split("</select>")[0]
+    assert '<input type="checkbox" name="stepfree" id="id_stepfree" checked>' in bad
+
+
+def test_a_theme_name_is_escaped_in_the_filter_menu(client):
+    Theme = type(factories.theme("taxes"))
+    Theme.objects.filter(code="taxes").update(name_en="Taxes <b>& more</b>")
+
+    html = get_html(client, search_url(q="9000"))
+
+    assert '<option value="taxes">Taxes &lt;b&gt;&amp; more&lt;/b&gt;</option>' in html

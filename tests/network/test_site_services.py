@@ -8,13 +8,15 @@ change leaves nothing behind).
 from __future__ import annotations
 
 from datetime import date
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 
 from audit.models import AuditEntry
 from network import services
-from network.hours_document import closure, period
+from network.hours_document import closure, period, weekly_slots
 from network.models import Site
 from tests import factories
 
@@ -124,6 +126,31 @@ def test_setting_opening_hours_records_the_whole_document_before_and_after(cast)
     [entry] = entries_about(cast.gent_a)
     assert entry.action == "site.set_opening_hours"
     assert entry.changes == {"opening_hours": [old, new]}
+
+
+def test_new_opening_hours_move_the_stored_quarter_hours_with_them(cast):
+    # "Open now" drops sites in SQL by these quarter hours: a stale mask would hide a site.
+    saturdays = {"periods": [period(5, "10:00", "12:00")], "exceptions": []}
+    services.site_set_opening_hours(actor=cast.coordinator, site=cast.gent_a, document=saturdays)
+    stored = Site.objects.values_list("open_slots", flat=True).get(pk=cast.gent_a.pk)
+    assert stored == weekly_slots(saturdays)
+    assert stored.strip("0") == "ff"  # Saturday 10:00-12:00 and nothing else
+
+
+def test_every_save_of_a_site_derives_its_quarter_hours_from_its_hours(cast):
+    site = factories.site(opening_hours={"periods": [period(0, "09:00", "10:00")]})
+    assert Site.objects.get(pk=site.pk).open_slots == weekly_slots(site.opening_hours)
+    site.opening_hours = {}
+    site.save(update_fields=["opening_hours"])
+    assert Site.objects.get(pk=site.pk).open_slots == "0" * 168
+
+
+def test_the_migration_fills_the_quarter_hours_of_sites_that_existed_before_it(cast):
+    fill_open_slots = import_module("network.migrations.0003_open_slots").fill_open_slots
+    Site.objects.update(open_slots="0" * 168)  # as a database from before the column would be
+    fill_open_slots(django_apps, None)
+    for site in Site.objects.all():
+        assert site.open_slots == weekly_slots(site.opening_hours)
 
 
 def test_invalid_opening_hours_are_refused_and_leave_nothing_behind(cast):
