@@ -21,18 +21,15 @@ import gzip
 import os
 import re
 import statistics
-import sys
 import tempfile
 import time
 from contextlib import nullcontext
 from datetime import UTC, datetime
-from pathlib import Path
 from statistics import median
 from unittest import mock
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import analyse, setup_django
 
 SEARCHES = [
     "9000",
@@ -65,16 +62,6 @@ FILTERS = [
 ]
 
 
-def setup_django(workdir: str) -> None:
-    os.environ.setdefault("DIGIPUNT_VAR_DIR", workdir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digipunt.settings")
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("DIGIPUNT_INSECURE_DEV_KEY", "true")
-    import django
-
-    django.setup()
-
-
 def page_weight(client, html: bytes) -> tuple[int, int, dict[str, int]]:
     """Raw and gzip-compressed bytes of the page and every stylesheet and script it loads."""
     parts = {"html": html}
@@ -98,6 +85,7 @@ def run(size: int, rounds: int) -> None:
     from network.demo import demo_network_load
 
     demo_network_load(sites=size, seed=2026, log=lambda _s: None)
+    analyse()
     client = Client()
     urls = [f"/nl/search/?q={q}{f}" for q in SEARCHES for f in FILTERS]
     for url in urls:  # warm-up: imports, template cache, place cache

@@ -30,7 +30,6 @@ import json
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -38,24 +37,13 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import analyse, setup_django
 
 CHUNK = 50_000
 DAYS = 730
 SEED = 2026
 BUSY_CONTACTS = 42_000
 VISITOR_CODES = 30_000
-
-
-def setup_django(workdir: str) -> None:
-    os.environ["DIGIPUNT_VAR_DIR"] = workdir  # never the development database
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digipunt.settings")
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("DIGIPUNT_INSECURE_DEV_KEY", "true")
-    import django
-
-    django.setup()
 
 
 def weighted(rng: random.Random, choices: dict[object, float]) -> Callable[[], object]:
@@ -205,19 +193,6 @@ def load_contacts(contacts: int, log: Callable[[str], None]) -> int:
     return busy
 
 
-def analyse() -> None:
-    """Fresh planner statistics, as a database that has been running for a while has."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # VACUUM sets the visibility map, which index-only scans need (autovacuum would).
-            cursor.execute("VACUUM ANALYZE questions_contact")
-            cursor.execute("VACUUM ANALYZE questions_question")
-        else:
-            cursor.execute("ANALYZE")
-
-
 def build(contacts: int, reuse: bool) -> int:
     """The database, loaded (or reused); returns the busy site's id."""
     from django.core.management import call_command
@@ -243,7 +218,7 @@ def build(contacts: int, reuse: bool) -> int:
     busy = load_contacts(contacts, log=lambda line: None)
     loaded = time.perf_counter() - start
     start = time.perf_counter()
-    analyse()
+    analyse("questions_contact", "questions_question")
     print(
         f"loaded {contacts:,} contacts and their questions in {loaded:.1f} s "
         f"(+ {time.perf_counter() - start:.1f} s ANALYZE)"

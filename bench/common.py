@@ -1,0 +1,37 @@
+"""What the benchmark scripts share: Django set up on a database of their own, and planner
+statistics as a database that has been running for a while has them."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django(workdir: str) -> None:
+    """Django on the benchmark's own database: SQLite under `workdir` (never the development
+    database), or the PostgreSQL database that DATABASE_URL names."""
+    os.environ["DIGIPUNT_VAR_DIR"] = workdir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digipunt.settings")
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("DIGIPUNT_INSECURE_DEV_KEY", "true")
+    import django
+
+    django.setup()
+
+
+def analyse(*tables: str) -> None:
+    """Fresh planner statistics after a bulk load, as autovacuum (PostgreSQL) or a periodic
+    `ANALYZE` (SQLite) would give a running database. On PostgreSQL, VACUUM also sets the
+    visibility map that index-only scans need. No tables: the whole database."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for table in tables or ("",):
+                cursor.execute(f"VACUUM ANALYZE {table}".strip())
+        else:
+            cursor.execute("ANALYZE")
