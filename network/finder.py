@@ -190,12 +190,11 @@ def find_sites(
         ids, total, within_km = _nearest_ids(qs, origin, wanted)
     page_ids = ids[start : start + page_size]
     has_next = len(ids) > start + page_size
-    # The page's sites with their themes' ids in the same query; the names come from the
-    # cached taxonomy, which the filter menu has read already.
+    # The page's sites with their themes' ids in the same query (no join with anything the
+    # result pages do not show); the names come from the cached taxonomy, which the filter menu
+    # has read already.
     sites = (
-        Site.objects.filter(pk__in=page_ids)
-        .select_related("municipality")
-        .annotate(theme_ids=_CommaJoined("themes"))
+        Site.objects.filter(pk__in=page_ids).order_by().annotate(theme_ids=_CommaJoined("themes"))
     )
     by_id = {site.pk: site for site in sites}
     themes = themes_cached()
