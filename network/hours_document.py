@@ -168,7 +168,6 @@ def _spans(entry: dict[str, Any], moment: time) -> bool:
 SLOT_MINUTES = 15
 HOURS_PER_WEEK = 7 * 24
 EVERY_SLOT = "f" * HOURS_PER_WEEK
-NO_SLOT = "0" * HOURS_PER_WEEK
 
 
 def every_slot() -> str:
