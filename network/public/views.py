@@ -64,6 +64,7 @@ def search(request: HttpRequest) -> HttpResponse:
         resolution = resolve_place(data.get("q", ""))
     context["resolution"] = resolution
     context["postal_code_typed"] = resolution.query.isdigit()
+    context["kept_filters"] = _filters_only(request)
     if resolution.status == "found" and resolution.place is not None:
         now = context["now"] = timezone.now()
         context["result"] = find_sites(
@@ -83,6 +84,14 @@ def search(request: HttpRequest) -> HttpResponse:
 def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
+    return query.urlencode()
+
+
+def _filters_only(request: HttpRequest) -> str:
+    """The filters of this search, to keep when the resident picks another place."""
+    query = request.GET.copy()
+    for name in ("q", "lat", "lon", "page"):
+        query.pop(name, None)
     return query.urlencode()
 
 

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 
 LANGUAGES = ("nl", "fr", "en")
 WIDTHS = (320, 1280)
-PAGES = ("home", "results", "site")
+# "choice": a name only villages bear (Haren); "namesakes": a town with a namesake village (Aalst).
+PAGES = ("home", "results", "choice", "namesakes", "site")
 
 axe = Axe()
 
@@ -26,6 +27,10 @@ def _path(kind: str, language: str, first_site_path: str) -> str:
         return f"/{language}/"
     if kind == "results":
         return f"/{language}/search/?q=9000"
+    if kind == "choice":
+        return f"/{language}/search/?q=Haren"
+    if kind == "namesakes":
+        return f"/{language}/search/?q=Aalst"
     return f"/{language}{first_site_path}"
 
 

@@ -7,9 +7,12 @@ come from the page itself (the service label is read from the filter's own optio
 
 from __future__ import annotations
 
+import csv
 import json
+import math
 import re
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -62,6 +65,73 @@ def _km(text: str) -> float:
     number, unit = text.replace("\xa0", " ").strip().rsplit(" ", 1)
     value = float(number.replace(".", "").replace(",", ".") if "," in number else number)
     return value if unit == "km" else value / 1000
+
+
+def _locality_point(postal_code: str, name: str) -> tuple[float, float]:
+    """A locality's point, read from the table the territory is loaded from."""
+    table = Path(__file__).resolve().parents[2] / "territory" / "data" / "localities-be.csv"
+    with table.open(encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            if row["postal_code"] == postal_code and row["name_nl"] == name:
+                return float(row["latitude"]), float(row["longitude"])
+    raise AssertionError(f"{postal_code} {name} is not in the table")
+
+
+def _haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    (lat1, lon1), (lat2, lon2) = (tuple(map(math.radians, point)) for point in (a, b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def test_a_village_typed_on_the_home_page_is_searched_from_the_village(any_page: Page) -> None:
+    page = any_page
+    merendree = _locality_point("9850", "Merendree")
+    deinze = _locality_point("9800", "Deinze")  # where a search for the municipality starts
+    page.goto("/nl/")
+    _search(page, "Merendree")
+
+    assert urlsplit(page.url).path == "/nl/search/"
+    assert _query(page.url)["q"] == ["Merendree"]
+    expect(page.locator("h1")).to_contain_text("Merendree (Deinze)")
+    results = page.locator("ol.results > li.result")
+    expect(results.first).to_be_visible()
+    shown, from_merendree, from_deinze = [], [], []
+    for index in range(results.count()):
+        result = results.nth(index)
+        site = (float(result.get_attribute("data-lat")), float(result.get_attribute("data-lon")))
+        shown.append(_km(result.locator(".distance").inner_text()))
+        from_merendree.append(_haversine_km(merendree, site))
+        from_deinze.append(_haversine_km(deinze, site))
+    # The page's distances are those from Merendree (rounded to 0.1 km, or 10 m), nearest first.
+    assert all(abs(a - b) <= 0.06 for a, b in zip(shown, from_merendree, strict=True)), (
+        shown,
+        from_merendree,
+    )
+    assert shown == sorted(shown)
+    assert from_merendree == sorted(from_merendree)
+    # And not those from the middle of Deinze, 10 km away.
+    assert any(abs(a - b) > 1 for a, b in zip(shown, from_deinze, strict=True))
+
+
+def test_a_name_several_villages_bear_asks_which_one_and_the_choice_searches_there(
+    any_page: Page,
+) -> None:
+    page = any_page
+    page.goto("/en/")
+    _search(page, "Haren")
+
+    choices = page.locator(".place-choices a")
+    expect(choices).to_have_count(3)
+    expect(page.locator("ol.results")).to_have_count(0)
+    with page.expect_navigation():
+        choices.nth(1).click()
+
+    assert _query(page.url)["q"] == ["3700 Haren"]
+    expect(page.locator("h1")).to_contain_text("Haren (Tongeren-Borgloon)")
+    expect(page.locator("ol.results > li.result").first).to_be_visible()
 
 
 def test_french_search_with_lending_filter_then_site_page(any_page: Page) -> None:

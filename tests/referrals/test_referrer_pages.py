@@ -67,6 +67,13 @@ def test_a_misspelt_place_gets_suggestions_that_stay_on_the_referral_page(cast):
     assert f'href="{url("referrals:new")}?q=Gent"' in html
 
 
+def test_a_name_of_several_villages_offers_the_choice_on_the_referral_page(cast):
+    page = signed_in(cast.referrer).get(url("referrals:new"), {"q": "Haren"})
+
+    html = page.content.decode()
+    assert f'href="{url("referrals:new")}?q=3700+Haren">Haren, 3700 Tongeren-Borgloon</a>' in html
+
+
 def test_a_place_too_long_to_be_a_place_is_answered_not_cut(cast):
     page = signed_in(cast.referrer).get(url("referrals:new"), {"q": "x" * 300})
 

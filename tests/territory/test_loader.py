@@ -17,7 +17,8 @@ from territory.models import (
     Province,
     Region,
 )
-from territory.services import POPULATION_CSV, former_municipalities, territory_load
+from territory.services import territory_load
+from territory.sources import POPULATION_CSV, former_municipalities
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("territory")]
 
@@ -108,9 +109,9 @@ def test_a_former_municipality_points_at_the_merged_one_from_its_own_postal_code
     assert (moerbeke.municipality_id, moerbeke.postal_code) == ("46029", "9180")
 
 
-def test_place_names_are_unique_per_key_municipality_and_kind():
+def test_place_names_are_unique_per_key_municipality_kind_and_postal_code():
     duplicates = (
-        PlaceName.objects.values("key", "municipality", "kind")
+        PlaceName.objects.values("key", "municipality", "kind", "postal_code")
         .annotate(count=Count("pk"))
         .filter(count__gt=1)
     )
