@@ -19,8 +19,11 @@ def setup_django(workdir: str) -> None:
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("DIGIPUNT_INSECURE_DEV_KEY", "true")
     import django
+    from django.conf import settings
 
     django.setup()
+    # The project's URLs plus a bare view to measure against (bench/bare_urls.py).
+    settings.ROOT_URLCONF = "bare_urls"
 
 
 def analyse(*tables: str) -> None:
