@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from django.db.models import Case, OuterRef, Subquery, When
+from django.db.models import F, FilteredRelation, Q
 from django.utils.translation import get_language
 from rapidfuzz import fuzz, process
 
@@ -227,31 +227,37 @@ def clear_place_caches() -> None:
 def _resolve_postal_code(query: str, typed: _Typed) -> PlaceResolution:
     """A postal code, and the place of the typed name at that code if there is one.
 
-    One query: the code's rows (one per municipality) carry the best place name of that name at
-    that code in their municipality, so "9850 Landegem" is the village and "9030 Gent", whose
+    One query: the code's rows (one per municipality) come joined to the place names of that name
+    at that code in their municipality, so "9850 Landegem" is the village and "9030 Gent", whose
     name is not at that code, is the code (9030 Mariakerke).
     """
     code = typed.code
     rows = PostalCode.objects.filter(code=code).select_related("municipality")
     if typed.keys:
-        named = PlaceName.objects.filter(
-            key__in=typed.keys, postal_code=code, municipality=OuterRef("municipality")
-        ).order_by(
-            # The whole name before its part ("Haren, 3700 ..." -> "haren"), towns first.
-            Case(When(key=typed.keys[0], then=0), default=1),
-            Case(*(When(kind=kind, then=rank) for kind, rank in _KIND_RANK.items())),
-        )
+        # A LEFT JOIN: a code row without such a name comes once, with the names empty.
         rows = rows.annotate(
-            **{
-                f"named_{field}": Subquery(named.values(field)[:1])
-                for field in ("label", "kind", "latitude", "longitude")
-            }
+            named=FilteredRelation(
+                "municipality__place_names",
+                condition=Q(
+                    municipality__place_names__key__in=typed.keys,
+                    municipality__place_names__postal_code=code,
+                ),
+            ),
+            named_key=F("named__key"),
+            named_label=F("named__label"),
+            named_kind=F("named__kind"),
+            named_latitude=F("named__latitude"),
+            named_longitude=F("named__longitude"),
         )
     rows = list(rows.order_by("municipality_id"))
     if not rows:
         return PlaceResolution(query=query, status=NOT_FOUND)
+    named = [row for row in rows if getattr(row, "named_key", None)]
+    # The whole name before its part ("Haren, 3700 Tongeren-Borgloon" -> "haren").
+    whole = [row for row in named if row.named_key == typed.keys[0]]
     named_here = [
         PlaceName(
+            key=row.named_key,
             label=row.named_label,
             kind=row.named_kind,
             municipality=row.municipality,
@@ -259,8 +265,7 @@ def _resolve_postal_code(query: str, typed: _Typed) -> PlaceResolution:
             latitude=row.named_latitude,
             longitude=row.named_longitude,
         )
-        for row in rows
-        if getattr(row, "named_label", None)
+        for row in whole or named
     ]
     if named_here:
         return _decide(query, named_here)
