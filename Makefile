@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 export DIGIPUNT_INSECURE_DEV_KEY ?= true
 PORT ?= 8000
 
-.PHONY: run test install lint format migrate data messages bench clean
+.PHONY: run test test-fast install lint format migrate data messages bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ test: lint
 	mkdir -p var
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The same checks without the browser tests (no Chromium needed), on both cores: for the loop of
+# editing. `make test` is what CI runs.
+test-fast: lint
+	mkdir -p var
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest -m "not browser" -n 2 $(PYTEST_ARGS)
 
 bench: data
 	$(BIN)/python bench/finder.py

@@ -34,7 +34,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from common import analyse, setup_django
@@ -76,12 +76,13 @@ def _site_plan(rng: random.Random, site_ids: list[int], busy: int, contacts: int
 def _rows(rng: random.Random, plan: list[int], codes_by_site: dict[int, list[int]]):
     """Contact and question rows, chunk by chunk, with explicit ids (so questions know them)."""
     from django.db import connection
+    from django.utils import timezone
 
     from network.models import Theme
     from questions.models import Concern
 
     ops = connection.ops
-    today = date.today()
+    today = timezone.localdate()
     themes = list(Theme.objects.order_by("position").values_list("pk", flat=True))
     concerns = list(Concern.objects.values_list("pk", flat=True))
     theme = weighted(rng, {pk: 1.0 / (n + 1) for n, pk in enumerate(themes)})

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model, ProtectedError, QuerySet
+from django.utils import timezone
 from django.utils.text import slugify
 
 from network.hours_document import closure, extra_opening, period, weekly_slots
@@ -189,7 +190,7 @@ def demo_network_load(
     log: Callable[[str], None] = print,
 ) -> dict[str, int]:
     """Replace the demo network (and only it) with a fresh deterministic one."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     rng = random.Random(seed)
     themes_ensure(Theme)
     theme_ids = list(Theme.objects.order_by("position").values_list("pk", flat=True))

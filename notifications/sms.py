@@ -31,12 +31,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 from uuid import uuid4
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger("notifications")
@@ -137,7 +137,7 @@ class FileBackend(BaseSMSBackend):
         for message in messages:
             # The time first, so that a directory listing reads in order; the uuid keeps two
             # messages of the same microsecond apart.
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+            stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S-%f")
             path = self.file_path / f"{stamp}-{uuid4().hex[:8]}.txt"
             path.write_text(f"To: {message.to}\n\n{message.body}\n", encoding="utf-8")
         return len(messages)

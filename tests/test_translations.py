@@ -371,17 +371,21 @@ def test_checker_lists_untranslated_and_fuzzy_msgids() -> None:
     assert len(problems) == 4
     assert "fuzzy: <header>" in problems[0]
     assert "'Say \"hi\"'" in problems[1]
-    assert "fuzzy" in problems[2] and "Open now, until %(time)s" in problems[2]
-    assert "untranslated" in problems[3] and "%(counter)s Digipunt found." in problems[3]
+    assert "fuzzy" in problems[2]
+    assert "Open now, until %(time)s" in problems[2]
+    assert "untranslated" in problems[3]
+    assert "%(counter)s Digipunt found." in problems[3]
 
 
 def test_checker_lists_placeholder_and_markup_mismatches() -> None:
     entries = parse_po(SAMPLE)
     placeholders = placeholder_mismatches(entries)
     assert len(placeholders) == 1
-    assert "Call <a" in placeholders[0] and "%(fone)s" in placeholders[0]
+    assert "Call <a" in placeholders[0]
+    assert "%(fone)s" in placeholders[0]
     markup = markup_mismatches(entries)
-    assert len(markup) == 1 and "' and '" in markup[0]
+    assert len(markup) == 1
+    assert "' and '" in markup[0]
 
 
 def test_checker_passes_a_complete_catalogue() -> None:
@@ -418,7 +422,8 @@ msgstr[0] "%(n)s lieu"
     assert nplurals(entries) == 2
     assert len(placeholder_mismatches(entries)) == 1
     problems = untranslated_or_fuzzy(entries)
-    assert len(problems) == 1 and "needs msgstr[0] to msgstr[1]" in problems[0]
+    assert len(problems) == 1
+    assert "needs msgstr[0] to msgstr[1]" in problems[0]
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext (CI installs it)")

@@ -80,7 +80,8 @@ def test_inviting_sends_one_email_with_a_link_that_works(
     message = mail.outbox[0]
     assert message.to == ["nora@example.org"]
     assert message.from_email == settings.DEFAULT_FROM_EMAIL
-    assert "Anna Admin" in message.body and "Digipunt Gent B" in message.body
+    assert "Anna Admin" in message.body
+    assert "Digipunt Gent B" in message.body
     link, lang, token = link_in(message)
     assert link.startswith(settings.SITE_URL + "/en/staff/invitation/")
     assert lang == "en"
@@ -88,7 +89,8 @@ def test_inviting_sends_one_email_with_a_link_that_works(
     invitation = Invitation.objects.get()
     assert invitation.email == "nora@example.org"
     assert invitation.role == Role.COORDINATOR
-    assert invitation.site == cast.gent_b and invitation.organisation is None
+    assert invitation.site == cast.gent_b
+    assert invitation.organisation is None
     assert invitation.invited_by == cast.org_admin
     # Only the hash of the token is kept.
     assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
@@ -256,7 +258,8 @@ def test_accepting_creates_the_account_and_membership_and_is_in_the_audit_trail(
     )
     assert membership.is_active
     invitation = Invitation.objects.get()
-    assert invitation.accepted_at is not None and invitation.accepted_by == person
+    assert invitation.accepted_at is not None
+    assert invitation.accepted_by == person
     entry = AuditEntry.objects.get(action="invitation.accepted")
     assert entry.actor == person
     assert entry.organisation == cast.gent
@@ -362,7 +365,8 @@ def test_someone_with_an_account_confirms_their_password_and_gets_the_membership
     right = Client().post(path, {"password": PASSWORD})
     assert right.status_code == 302
     added = Membership.objects.get(user=cast.coordinator, site=cast.gent_b)
-    assert added.role == Role.VOLUNTEER and added.is_active
+    assert added.role == Role.VOLUNTEER
+    assert added.is_active
     assert Membership.objects.get(user=cast.coordinator, site=cast.gent_a).role == Role.COORDINATOR
     assert User.objects.filter(email="coordinator@example.org").count() == 1
 
@@ -382,7 +386,8 @@ def test_a_switched_off_member_invited_again_comes_back_with_the_new_role(cast, 
     path = invite(email="volunteer@example.org", role=Role.COORDINATOR, site=cast.gent_a)
     assert Client().post(path, {"password": PASSWORD}).status_code == 302
     membership = Membership.objects.get(user=cast.volunteer)
-    assert membership.is_active and membership.role == Role.COORDINATOR
+    assert membership.is_active
+    assert membership.role == Role.COORDINATOR
     entry = AuditEntry.objects.get(action="invitation.accepted")
     assert entry.changes["role"] == ["volunteer", "coordinator"]
     assert entry.changes["is_active"] == [False, True]

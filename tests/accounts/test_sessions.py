@@ -196,4 +196,5 @@ def test_password_alone_cannot_log_the_owner_out_everywhere(cast, client):
     assert not signed_in(client)
     cast.volunteer.refresh_from_db()
     assert cast.volunteer.sessions_valid_after is None
-    assert signed_in(owner) and owner.get(staff_home(), follow=True).status_code == 200
+    assert signed_in(owner)
+    assert owner.get(staff_home(), follow=True).status_code == 200

@@ -82,7 +82,8 @@ def test_no_other_role_can_post_to_the_team_pages(client, cast, role):
     for url, data in posts:
         assert client.post(url, data).status_code == 404, url
     target.refresh_from_db()
-    assert target.role == Role.VOLUNTEER and target.is_active
+    assert target.role == Role.VOLUNTEER
+    assert target.is_active
     assert not AuditEntry.objects.exists()
 
 
@@ -359,7 +360,8 @@ def test_the_team_posts_are_refused_without_a_csrf_token(cast):
     for url, data in posts:
         assert client.post(url, data).status_code == 403, url
     target.refresh_from_db()
-    assert target.role == Role.VOLUNTEER and target.is_active
+    assert target.role == Role.VOLUNTEER
+    assert target.is_active
     assert not AuditEntry.objects.exists()
 
 
@@ -374,4 +376,5 @@ def test_the_team_posts_work_with_the_csrf_token_of_the_page(cast):
     data = {"action": "deactivate", "csrfmiddlewaretoken": token}
     assert client.post(url, data).status_code == 302
     target.refresh_from_db()
-    assert target.role == Role.COORDINATOR and not target.is_active
+    assert target.role == Role.COORDINATOR
+    assert not target.is_active

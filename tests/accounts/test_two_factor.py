@@ -229,7 +229,8 @@ def test_setup_shows_a_qr_code_and_the_key_and_then_ten_recovery_codes_once(cast
     secret = client.session[SETUP_SESSION_KEY]
     html = page.content.decode()
     assert page.status_code == 200
-    assert "<svg" in html and 'role="img"' in html
+    assert "<svg" in html
+    assert 'role="img"' in html
     assert two_factor.secret_grouped(secret) in html
     assert re.fullmatch(r"([A-Z2-7]{4} ){7}[A-Z2-7]{4}", two_factor.secret_grouped(secret))
 
@@ -242,7 +243,8 @@ def test_setup_shows_a_qr_code_and_the_key_and_then_ten_recovery_codes_once(cast
     assert all(code in html for code in codes)
     assert "no-store" in response.headers["Cache-Control"]
     device = TOTPDevice.objects.get(user=person)
-    assert device.secret == secret and device.confirmed_at is not None
+    assert device.secret == secret
+    assert device.confirmed_at is not None
     hashes = list(RecoveryCode.objects.filter(user=person).values_list("code_hash", flat=True))
     assert len(hashes) == 10
     assert not any(code.replace("-", "") in h for code in codes for h in hashes)
@@ -353,7 +355,8 @@ def test_new_recovery_codes_need_a_current_code_and_replace_the_old_ones(cast, c
     response = client.post(reverse(CODES), {"code": current_code()})
 
     new = response.context["codes"]
-    assert len(new) == 10 and not set(new) & set(old)
+    assert len(new) == 10
+    assert not set(new) & set(old)
     assert not two_factor.recovery_code_use(user=cast.volunteer, code=old[1])
     assert two_factor.recovery_code_use(user=cast.volunteer, code=new[0])
     assert AuditEntry.objects.filter(action="recovery_codes_renewed").exists()

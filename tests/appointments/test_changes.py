@@ -282,5 +282,6 @@ def test_reminders_go_once_to_appointments_starting_in_12_to_36_hours(
     soon.refresh_from_db()
     later.refresh_from_db()
     assert due.reminder_sent_at == now
-    assert soon.reminder_sent_at is None and later.reminder_sent_at is None
+    assert soon.reminder_sent_at is None
+    assert later.reminder_sent_at is None
     assert [message.to for message in mailoutbox] == [["due@example.be"]]

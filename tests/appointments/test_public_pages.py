@@ -120,7 +120,8 @@ def test_a_time_that_is_gone_sends_back_to_the_list_with_a_message(client):
 def test_a_resident_books_and_sees_the_confirmation_with_reference_and_link(client):
     site = bookable_site(location_note="2nd floor")
     html = html_of(client.get(book_url(site), {"time": slot_code(tomorrow_at(10))}))
-    assert 'name="name"' in html and 'type="tel"' in html
+    assert 'name="name"' in html
+    assert 'type="tel"' in html
     assert "We erase them" in html
 
     response = client.post(book_url(site), details(site, tomorrow_at(10)))
@@ -130,7 +131,8 @@ def test_a_resident_books_and_sees_the_confirmation_with_reference_and_link(clie
     confirmation = client.get(response["Location"])
     html = html_of(confirmation)
     assert appointment.reference in html
-    assert "10:00" in html and "2nd floor" in html
+    assert "10:00" in html
+    assert "2nd floor" in html
     manage = re.search(r'href="(/en/appointments/[^/"]+/)"', html)
     assert manage, "the confirmation links to the manage page"
     assert appointment.name in html_of(client.get(manage.group(1)))
@@ -166,7 +168,8 @@ def test_a_malformed_phone_number_is_explained_and_nothing_is_lost(client):
     html = html_of(response)
     assert "Write it like 0470 12 34 56" in html
     assert "This is not an email address" in html
-    assert 'value="123"' in html and 'value="mia@example"' in html
+    assert 'value="123"' in html
+    assert 'value="mia@example"' in html
     assert 'value="Jan Peeters"' in html
     assert slot_code(tomorrow_at(10)) in html  # the chosen time stays
     assert not Appointment.objects.exists()

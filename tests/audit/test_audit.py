@@ -104,7 +104,8 @@ def test_an_organisation_admin_sees_changes_to_its_sites_but_not_to_another_orga
     assert "Koen Coördinator" in html
     assert "Changed the information" in html
     assert "Name: Digipunt Gent A → Digipunt Gent Centrum" in html
-    assert "Aalst" not in html and "Omar Andere" not in html
+    assert "Aalst" not in html
+    assert "Omar Andere" not in html
     aalst = page(cast.platform_admin, cast.aalst_org)
     assert "Name: Digipunt Aalst → Digipunt Aalst Station" in aalst
     assert "Gent Centrum" not in aalst
@@ -119,7 +120,8 @@ def test_changed_opening_hours_are_shown_as_one_line(cast):
     html = page(cast.org_admin, cast.gent)
     assert "Changed the opening hours" in html
     assert "Opening hours changed" in html
-    assert "Christmas Eve" not in html and "10:00" not in html
+    assert "Christmas Eve" not in html
+    assert "10:00" not in html
 
 
 def test_a_check_shows_the_dates_in_words(cast):
@@ -178,10 +180,12 @@ def test_the_trail_is_shown_fifty_entries_a_page(cast):
         )
     first = page(cast.org_admin, cast.gent)
     assert first.count('<li class="result">') == 50
-    assert "site.step50" in first and "site.step00" not in first
+    assert "site.step50" in first
+    assert "site.step00" not in first
     assert 'rel="next"' in first
     second = page(cast.org_admin, cast.gent, page="2")
-    assert "site.step00" in second and "site.step01" not in second
+    assert "site.step00" in second
+    assert "site.step01" not in second
 
 
 def test_the_audit_page_takes_a_fixed_number_of_queries(cast, django_assert_max_num_queries):

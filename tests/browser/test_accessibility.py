@@ -36,7 +36,8 @@ def _path(kind: str, language: str, first_site_path: str) -> str:
 
 def _load(page: Page, path: str, language: str) -> None:
     response = page.goto(path)
-    assert response is not None and response.status == 200, (path, response and response.status)
+    assert response is not None, path
+    assert response.status == 200, (path, response.status)
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.locator("h1")).to_be_visible()
     page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
@@ -82,7 +83,8 @@ def test_skip_link_is_first_and_moves_focus_to_the_content(any_page: Page) -> No
     skip = page.locator("a.skip")
     expect(skip).to_be_focused()
     box = skip.bounding_box()
-    assert box is not None and box["x"] >= 0, "The skip link stays off-screen when focused"
+    assert box is not None, "The skip link has no box when focused"
+    assert box["x"] >= 0, "The skip link stays off-screen when focused"
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
     # The next Tab goes into the content, not back to the header.

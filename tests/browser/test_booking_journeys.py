@@ -111,7 +111,8 @@ def booking(staff: StaffData) -> Booking:
         check=False,
     )
     lines = [line for line in result.stdout.splitlines() if line.startswith("BOOKING_JSON ")]
-    assert result.returncode == 0 and len(lines) == 1, result.stderr[-4000:]
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert len(lines) == 1, result.stdout[-4000:]
     data = json.loads(lines[0].removeprefix("BOOKING_JSON "))
     return Booking(
         site_id=staff.site.id,

@@ -105,7 +105,8 @@ def _form_path(staff: StaffData) -> str:
 def _open_form(page: Page, staff: StaffData) -> None:
     path = _form_path(staff)
     response = page.goto(path)
-    assert response is not None and response.status == 200, path
+    assert response is not None, path
+    assert response.status == 200, path
     assert urlsplit(page.url).path == path, f"{path} went to {page.url}"
     expect(page.locator("h1")).to_have_text("Register a contact")
 
@@ -233,7 +234,8 @@ def _delete_page(page: Page, staff: StaffData) -> None:
 
 def _cards_form(page: Page, staff: StaffData) -> None:
     response = page.goto(f"/en/staff/sites/{staff.site.id}/visitor-codes/")
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
 
 
 def _cards(page: Page, staff: StaffData) -> None:

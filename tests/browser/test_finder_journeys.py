@@ -41,7 +41,8 @@ def test_search_by_postal_code_shows_nearest_with_distance_and_status(any_page: 
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     response = _search(page, "9000")
 
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     assert urlsplit(page.url).path == "/nl/search/"
     assert _query(page.url)["q"] == ["9000"]
     results = page.locator("ol.results > li.result")
@@ -342,5 +343,6 @@ def test_filters_after_use_my_location_keep_the_location(open_page: Callable[...
     query = _query(page.url)
     assert query.get("service") == ["lending"]
     # The search form carries the location on, so filtering does not ask for a postal code.
-    assert "lat" in query and "lon" in query, f"The location was dropped: {page.url}"
+    assert "lat" in query, f"The location was dropped: {page.url}"
+    assert "lon" in query, f"The location was dropped: {page.url}"
     expect(page.locator("ol.results > li.result").first).to_be_visible()

@@ -113,7 +113,8 @@ def people(server_url: str) -> ReferralPeople:
         check=False,
     )
     lines = [line for line in result.stdout.splitlines() if line.startswith("REFERRAL_JSON ")]
-    assert result.returncode == 0 and len(lines) == 1, result.stderr[-4000:]
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert len(lines) == 1, result.stdout[-4000:]
     data = json.loads(lines[0].removeprefix("REFERRAL_JSON "))
     return ReferralPeople(referrer, volunteer, data["site_id"], data["site_name"])
 
@@ -239,7 +240,8 @@ def test_a_referrer_refers_a_resident_and_sees_the_status_change(
         who = "volunteer" if path.startswith(inbox_path) else "referrer"
         narrow = open_page(width=NARROW, height=640, storage_state=states[who])
         response = narrow.goto(path)
-        assert response is not None and response.status == 200, (what, path)
+        assert response is not None, (what, path)
+        assert response.status == 200, (what, path)
         if what == "step 2, refused without consent":
             _fill_resident(narrow)
             _submit(narrow)

@@ -73,7 +73,8 @@ def _first_member(page: Page, staff: StaffData, language: str) -> None:
     """From the team list to the page of its first person (role and access)."""
     with page.expect_navigation():
         page.locator("main table.data tbody th[scope=row] a").first.click()
-    assert "/team/" in page.url and not page.url.endswith("/team/"), page.url
+    assert "/team/" in page.url, page.url
+    assert not page.url.endswith("/team/"), page.url
 
 
 def _impossible_dates(page: Page, staff: StaffData, language: str) -> None:
@@ -153,7 +154,8 @@ def _load(
     page = open_page(width=width, height=640 if width < 400 else 900, **options)
     path = f"/{language}{spec.path(staff)}"
     response = page.goto(path)
-    assert response is not None and response.status == 200, (path, response and response.status)
+    assert response is not None, path
+    assert response.status == 200, (path, response.status)
     # Not sent elsewhere (to the login page, or to set up two factors).
     assert urlsplit(page.url).path == path, f"{path} went to {page.url}"
     if spec.then is not None:

@@ -309,15 +309,15 @@ def test_several_opening_exceptions_on_one_day_add_up():
 
 
 def test_invalid_periods_and_exceptions_are_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="closing time must be after opening time"):
         weekly(MON, "12:00", "09:00")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="a biweekly period needs an anchor date"):
         weekly(MON, "09:00", "12:00", recurrence="biweekly")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="a monthly period needs nth"):
         weekly(MON, "09:00", "12:00", recurrence="monthly", nth=6)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="an exception's end is before its start"):
         HoursException(date(2026, 6, 2), date(2026, 6, 1), closed=True)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="an opening exception needs opens and closes"):
         HoursException(date(2026, 6, 1), date(2026, 6, 1), closed=False)
 
 
@@ -464,8 +464,8 @@ def test_instants_in_another_zone_are_converted_too():
 
 
 def test_naive_datetimes_are_refused():
-    with pytest.raises(ValueError):
-        split_day_schedule().is_open(datetime(2026, 6, 1, 10))
+    with pytest.raises(ValueError, match="must be timezone-aware"):
+        split_day_schedule().is_open(datetime(2026, 6, 1, 10))  # noqa: DTZ001 (naive on purpose)
 
 
 # --- week --------------------------------------------------------------------------------------

@@ -469,7 +469,8 @@ def test_unpublished_sites_are_never_shown(client):
     for url in ("/api/hsds/services", "/api/hsds/service_at_locations", "/api/hsds/locations"):
         text = json.dumps(get(client, url))
         assert "Shown" in text, url
-        assert "Hidden" not in text and str(hidden.uuid) not in text, url
+        assert "Hidden" not in text, url
+        assert str(hidden.uuid) not in text, url
     features = get_geojson(client)["features"]
     assert [feature["id"] for feature in features] == [str(shown.uuid)]
     for url in (
@@ -599,7 +600,8 @@ def test_the_geojson_has_one_point_per_published_site_with_its_facts(client):
     assert properties["services"] == ["help", "access", "lending", "learning"]
     assert sorted(properties["themes"]) == ["eid-itsme", "phishing"]
     assert properties["languages"] == ["nl", "fr", "vgt"]
-    assert properties["walk_in"] is True and properties["step_free"] is True
+    assert properties["walk_in"] is True
+    assert properties["step_free"] is True
     assert properties["opening_hours"].startswith("Mo 09:00-12:00")
     assert properties["last_verified"] == "2026-11-01"
     assert properties["is_demo"] is True
@@ -620,7 +622,8 @@ def test_a_site_whose_stored_hours_no_longer_parse_is_still_published_without_ho
     [feature] = get_geojson(client)["features"]
     assert feature["properties"]["opening_hours"] is None
     body = get(client, service_url(site, "help"))
-    assert "schedules" in body and body["schedules"] == []
+    assert "schedules" in body
+    assert body["schedules"] == []
     assert_valid(body, "service.json")
 
 
@@ -647,7 +650,8 @@ def test_the_openapi_document_describes_every_api_path(client):
     document = get(client, "/api/openapi.json")
 
     assert document["openapi"] == "3.1.0"
-    assert document["info"]["title"] and document["info"]["version"]
+    assert document["info"]["title"]
+    assert document["info"]["version"]
     paths = _api_paths()
     assert len(paths) == 17
     assert sorted(document["paths"]) == sorted(paths)
@@ -711,7 +715,8 @@ def test_the_openapi_document_describes_the_contacts_endpoint_with_bearer_tokens
     request = operation["requestBody"]["content"]["application/json"]["schema"]
     assert request == {"$ref": "#/components/schemas/ContactRegistration"}
     channel = document["components"]["schemas"]["ContactRegistration"]["properties"]["channel"]
-    assert "walk_in" in channel["enum"] and "video" in channel["enum"]
+    assert "walk_in" in channel["enum"]
+    assert "video" in channel["enum"]
     # The open-data paths stay open: no security requirement on them.
     assert "security" not in document["paths"]["/api/hsds/services"]["get"]
 

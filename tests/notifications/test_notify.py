@@ -42,9 +42,10 @@ def test_notify_sends_email_and_sms_only_after_the_commit(
 
 
 def test_a_rolled_back_transaction_sends_nothing(sms_outbox, django_capture_on_commit_callbacks):
-    with (
+    # The error must come after notify(), inside the transaction: two statements on purpose.
+    with (  # noqa: PT012
         django_capture_on_commit_callbacks(execute=True) as callbacks,
-        pytest.raises(RuntimeError),
+        pytest.raises(RuntimeError, match="the booking failed"),
         transaction.atomic(),
     ):
         notify(to_email="resident@example.be", to_phone="+32470123456", subject="S", body="B")

@@ -205,7 +205,9 @@ def test_the_periods_come_from_the_settings(cast, settings):
     result = personal_data_purge(now=NOW)
 
     assert (result.appointment_days, result.referral_days) == (7, 10)
-    assert is_erased(week_old) and is_erased(closed) and is_erased(open_)
+    assert is_erased(week_old)
+    assert is_erased(closed)
+    assert is_erased(open_)
 
 
 def test_a_period_under_one_day_is_refused(cast):
@@ -239,7 +241,9 @@ def test_the_command_erases_what_is_due_and_says_so(cast):
 
     assert "Erased the personal data of 1 appointment(s)" in output
     assert "Erased the personal data of 1 referral(s)" in output
-    assert is_erased(old) and is_kept(new) and is_erased(closed)
+    assert is_erased(old)
+    assert is_kept(new)
+    assert is_erased(closed)
     assert "Erased the personal data of 0 appointment(s)" in _run()
 
 
@@ -254,5 +258,6 @@ def test_a_dry_run_changes_nothing(cast):
 
     assert "Would erase the personal data of 1 appointment(s)" in output
     assert "Would erase the personal data of 1 referral(s)" in output
-    assert is_kept(old) and is_kept(forgotten)
+    assert is_kept(old)
+    assert is_kept(forgotten)
     assert not AuditEntry.objects.filter(action="retention.erased").exists()

@@ -40,7 +40,8 @@ def test_a_contact_posted_with_a_token_is_registered_as_coming_from_the_api(cast
     assert answer == {"ids": [contact.pk], "count": 1}
     assert contact.site == cast.gent_a
     assert contact.source == Source.API
-    assert contact.helper is None and contact.created_by is None
+    assert contact.helper is None
+    assert contact.created_by is None
     assert (contact.channel, contact.duration, contact.note) == (
         "walk_in",
         "15-30",
@@ -54,7 +55,8 @@ def test_a_contact_posted_with_a_token_is_registered_as_coming_from_the_api(cast
         "solved",
     )
     entry = AuditEntry.objects.get(action="contact.register")
-    assert entry.actor is None and entry.actor_label == "system"
+    assert entry.actor is None
+    assert entry.actor_label == "system"
     assert entry.changes["source"] == "api"
 
 
@@ -84,7 +86,8 @@ def test_every_field_of_a_registration_can_be_posted(cast, gent_token):
     assert contact.site == cast.gent_b
     assert contact.occurred_at == occurred
     assert (contact.age_band, contact.gender, contact.visitor_language) == ("65-74", "woman", "fr")
-    assert contact.first_visit is True and contact.situation == "pensioner"
+    assert contact.first_visit is True
+    assert contact.situation == "pensioner"
     questions = [
         (q.theme.code, q.concern_id, q.outcome, q.referred_to) for q in Question.objects.all()
     ]
@@ -173,7 +176,8 @@ def test_the_rules_of_the_service_come_back_per_field(cast, gent_token):
     errors = errors_of(post(gent_token, data))
 
     assert errors["channel"] == ["Choose one of the options."]
-    assert errors["note"] and "phone number" in errors["note"][0]
+    assert errors["note"]
+    assert "phone number" in errors["note"][0]
     assert errors["profile.gender"] == ["Choose one of the options."]
     assert errors["questions"] == ["Say to which partner you referred."]
     assert not Contact.objects.exists()

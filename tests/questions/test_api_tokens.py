@@ -49,7 +49,8 @@ def test_an_organisation_admin_makes_a_token_and_sees_it_once(cast):
     html = text(response)
     assert response.status_code == 200
     plaintext = shown_token(html)
-    assert plaintext and re.fullmatch(r"dp_[A-Za-z0-9_-]{43}", plaintext)
+    assert plaintext
+    assert re.fullmatch(r"dp_[A-Za-z0-9_-]{43}", plaintext)
     assert SHOWN_ONCE in html
     token = ApiToken.objects.get(organisation=cast.gent)
     assert token.name == "Agenda of the library"
@@ -58,8 +59,10 @@ def test_an_organisation_admin_makes_a_token_and_sees_it_once(cast):
     assert token.created_by == cast.org_admin
     # The list shows it by its name and first characters, and never the whole token again.
     again = text(client.get(list_url(cast.gent)))
-    assert "Agenda of the library" in again and f"{token.prefix}…" in again
-    assert plaintext not in again and SHOWN_ONCE not in again
+    assert "Agenda of the library" in again
+    assert f"{token.prefix}…" in again
+    assert plaintext not in again
+    assert SHOWN_ONCE not in again
 
 
 def test_making_a_token_is_in_the_audit_trail_without_the_secret(cast):
@@ -67,7 +70,8 @@ def test_making_a_token_is_in_the_audit_trail_without_the_secret(cast):
     plaintext = shown_token(text(client.post(list_url(cast.gent), {"name": "Agenda"})))
 
     entry = AuditEntry.objects.get(action="api_token.create")
-    assert entry.actor == cast.org_admin and entry.organisation == cast.gent
+    assert entry.actor == cast.org_admin
+    assert entry.organisation == cast.gent
     assert entry.changes["name"] == "Agenda"
     assert plaintext not in str(entry.changes)
 
@@ -135,7 +139,8 @@ def test_the_list_shows_only_the_organisations_own_tokens(cast):
 
     html = text(sign_in(Client(), cast.org_admin).get(list_url(cast.gent)))
 
-    assert "Gent agenda" in html and "Aalst agenda" not in html
+    assert "Gent agenda" in html
+    assert "Aalst agenda" not in html
 
 
 def test_revoking_needs_a_post(cast):

@@ -133,11 +133,15 @@ def test_questions_are_counted_by_theme_concern_outcome_and_partner(april):
         )
 
     themes = counts(figures.breakdown("theme"))
-    assert themes["eid-itsme"] == 3 and themes["taxes"] == 1 and themes["banking"] == 1
+    assert themes["eid-itsme"] == 3
+    assert themes["taxes"] == 1
+    assert themes["banking"] == 1
     assert sum(themes.values()) == 5
     assert figures.breakdown("theme").rows[0].code == "eid-itsme"  # the most asked first
     concerns = counts(figures.breakdown("concern"))
-    assert concerns["itsme"] == 1 and concerns["myminfin"] == 1 and concerns["bank-app"] == 1
+    assert concerns["itsme"] == 1
+    assert concerns["myminfin"] == 1
+    assert concerns["bank-app"] == 1
     assert concerns[""] == 2  # "not given"
     assert figures.breakdown("concern").rows[-1].label == "Not given"
     assert counts(figures.breakdown("outcome")) == {
@@ -147,7 +151,9 @@ def test_questions_are_counted_by_theme_concern_outcome_and_partner(april):
         "follow_up": 1,
     }
     partners = counts(figures.breakdown("referred_to"))
-    assert partners["ocmw"] == 1 and partners["caw"] == 1 and sum(partners.values()) == 2
+    assert partners["ocmw"] == 1
+    assert partners["caw"] == 1
+    assert sum(partners.values()) == 2
 
 
 def test_contacts_are_counted_by_channel_and_duration_with_every_option_shown(april):
@@ -186,7 +192,9 @@ def test_a_short_period_is_shown_per_week_and_a_long_one_per_month(april):
 
     weeks = counts(short.breakdown("contacts_per_week"))
     assert list(weeks)[:2] == ["2026-W14", "2026-W15"]  # 1 April 2026 is a Wednesday of week 14
-    assert weeks["2026-W14"] == 1 and weeks["2026-W16"] == 1 and weeks["2026-W18"] == 2
+    assert weeks["2026-W14"] == 1
+    assert weeks["2026-W16"] == 1
+    assert weeks["2026-W18"] == 2
     assert sum(weeks.values()) == 4
     assert sum(counts(short.breakdown("questions_per_week")).values()) == 5
     months = counts(long.breakdown("contacts_per_month"))

@@ -32,7 +32,8 @@ def test_a_referrer_sends_a_resident_with_consent(cast):
     assert stored.name == "Marie Peeters"
     assert stored.email == "marie@example.org"
     assert stored.consent_at is not None
-    assert stored.reference.startswith("R-") and len(stored.reference) == 8
+    assert stored.reference.startswith("R-")
+    assert len(stored.reference) == 8
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,8 @@ def test_searching_a_postal_code_lists_the_nearest_digipunten_that_help(cast):
 
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Digipunt Gent A" in html and "Digipunt Gent B" in html
+    assert "Digipunt Gent A" in html
+    assert "Digipunt Gent B" in html
     # Nearest first: the Gent sites come before the one in Aalst.
     assert html.index("Digipunt Gent A") < html.index("Digipunt Aalst")
     assert lending_only.name not in html
@@ -198,8 +199,10 @@ def test_my_referrals_lists_the_organisations_referrals_newest_first(cast):
 
     html = page.content.decode()
     assert html.index(newer.reference) < html.index(older.reference)
-    assert "Helped" in html and "New" in html
-    assert other.reference not in html and "Not Ours" not in html
+    assert "Helped" in html
+    assert "New" in html
+    assert other.reference not in html
+    assert "Not Ours" not in html
 
 
 def test_a_referral_sent_by_a_colleague_is_shown_with_who_sent_it(cast):
@@ -239,7 +242,8 @@ def test_the_referrer_sees_the_status_the_site_set(cast):
 
     html = client.get(detail).content.decode()
     assert '<strong class="referral-status contacted">Contacted</strong>' in html
-    assert "Sent on" in html and "Contacted on" in html
+    assert "Sent on" in html
+    assert "Contacted on" in html
 
 
 def test_an_erased_referral_says_when_its_data_was_erased(cast):

