@@ -10,10 +10,13 @@ is TOTP_SECRET. Needs the `territory` fixture.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import unescape
+from typing import Any
 
 import pyotp
 from django.test import Client
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from accounts.models import Membership, Role, TOTPDevice, User
 from accounts.sessions import TWO_FACTOR_VERIFIED, start_session
@@ -115,3 +118,24 @@ def sign_in(client: Client, person: User) -> Client:
     start_session(holder)  # type: ignore[arg-type]
     session.save()
     return client
+
+
+def signed_in(person: User, *, csrf: bool = False) -> Client:
+    """A new client signed in as `person` (CSRF checks enforced when asked)."""
+    return sign_in(Client(enforce_csrf_checks=csrf), person)
+
+
+def url(name: str, lang: str = "en", **kwargs: Any) -> str:
+    """A URL by its name, on the pages of `lang` (English, the source language, by default)."""
+    with translation.override(lang):
+        return reverse(name, kwargs=kwargs)
+
+
+def text(response) -> str:
+    """A response's HTML with its entities decoded, as a person reads it."""
+    return unescape(response.content.decode())
+
+
+def is_signed_in(client: Client) -> bool:
+    """Whether the client's session belongs to a signed-in person."""
+    return "_auth_user_id" in client.session

@@ -9,24 +9,17 @@ from datetime import date
 
 import pytest
 from django.test import Client
-from django.urls import reverse
-from django.utils import translation
 
 from network.hours_document import closure, extra_opening
 from questions.api.tokens import api_token_create
 from tests.appointments.helpers import EVERY_DAY, book, enable_booking, tomorrow_at
-from tests.cast import sign_in
+from tests.cast import sign_in, url
 from tests.questions.api_support import body, post
 
 pytestmark = pytest.mark.django_db
 
 FAR_CODES = ["99991231T2359Z", "00010101T0000Z"]
 FAR_DAYS = ["9999-12-31", "0001-01-01"]
-
-
-def url(name: str, **kwargs) -> str:
-    with translation.override("en"):
-        return reverse(name, kwargs=kwargs)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from accounts.models import FailedLogin, Membership, Role, TOTPDevice, User
 from accounts.sessions import SESSION_STARTED, TWO_FACTOR_VERIFIED, start_session
 from audit.models import AuditEntry
-from tests.cast import PASSWORD, TOTP_SECRET, current_code, sign_in, user
+from tests.cast import PASSWORD, TOTP_SECRET, current_code, is_signed_in, sign_in, user
 
 
 @pytest.fixture(autouse=True)
@@ -54,10 +54,6 @@ def csrf_token_from(response) -> str:
     return match[1].decode()
 
 
-def signed_in(client: Client) -> bool:
-    return "_auth_user_id" in client.session
-
-
 # -- the happy paths -----------------------------------------------------------------------------
 
 
@@ -65,7 +61,7 @@ def test_volunteer_signs_in_with_password_and_code_and_reaches_staff_home(cast, 
     response = password_step(client, "volunteer@example.org")
     assert response.status_code == 302
     assert response.url == reverse("accounts:two-factor-verify")
-    assert not signed_in(client), "the password alone must not sign in someone with an app"
+    assert not is_signed_in(client), "the password alone must not sign in someone with an app"
 
     response = client.post(reverse("accounts:two-factor-verify"), {"code": current_code()})
 
@@ -85,7 +81,7 @@ def test_analyst_without_personal_data_signs_in_with_the_password_alone(cast, cl
     response = password_step(client, "analyst@example.org")
 
     assert response.url == reverse("staff:home")
-    assert signed_in(client)
+    assert is_signed_in(client)
     assert SESSION_STARTED in client.session
     assert TWO_FACTOR_VERIFIED not in client.session
 
@@ -96,7 +92,7 @@ def test_someone_who_set_up_an_app_always_gives_a_code_even_if_the_role_does_not
     TOTPDevice.objects.create(user=cast.analyst, secret=TOTP_SECRET, confirmed_at=timezone.now())
     response = password_step(client, "analyst@example.org")
     assert response.url == reverse("accounts:two-factor-verify")
-    assert not signed_in(client)
+    assert not is_signed_in(client)
 
 
 def test_volunteer_without_an_app_is_signed_in_only_to_set_one_up(cast, client):
@@ -106,7 +102,7 @@ def test_volunteer_without_an_app_is_signed_in_only_to_set_one_up(cast, client):
     response = password_step(client, "nieuw@example.org")
 
     assert response.url == reverse("accounts:two-factor-setup")
-    assert signed_in(client)
+    assert is_signed_in(client)
     assert TWO_FACTOR_VERIFIED not in client.session
     staff_page = client.get(reverse("staff:home"))
     assert staff_page.status_code == 302
@@ -123,7 +119,7 @@ def test_wrong_password_is_refused_with_a_clear_message_and_keeps_the_email(cast
     assert WRONG in response.content.decode()
     assert 'value="volunteer@example.org"' in response.content.decode()
     assert "not the password at all" not in response.content.decode()
-    assert not signed_in(client)
+    assert not is_signed_in(client)
     assert FailedLogin.objects.filter(email="volunteer@example.org").count() == 1
 
 
@@ -144,7 +140,7 @@ def test_switched_off_account_gets_the_same_message_as_a_wrong_password(cast, cl
     cast.volunteer.save()
     response = password_step(client, "volunteer@example.org")
     assert WRONG in response.content.decode()
-    assert not signed_in(client)
+    assert not is_signed_in(client)
 
 
 def test_an_empty_form_asks_for_both_fields(cast, client):
@@ -170,7 +166,7 @@ def test_sixth_attempt_on_an_account_is_refused_even_with_the_right_password(cas
     assert response.status_code == 200
     assert PAUSED in response.content.decode()
     assert WRONG not in response.content.decode()
-    assert not signed_in(client)
+    assert not is_signed_in(client)
     assert "pending" not in str(dict(client.session))
     # Refused attempts are not counted, so the pause does not grow while someone retries.
     assert FailedLogin.objects.count() == 5
@@ -300,7 +296,7 @@ def test_login_post_without_the_csrf_token_is_refused(cast):
     client.get(login_url())
     response = password_step(client, "analyst@example.org")
     assert response.status_code == 403
-    assert not signed_in(client)
+    assert not is_signed_in(client)
 
 
 def test_login_post_with_the_token_from_the_form_works(cast):
@@ -311,7 +307,7 @@ def test_login_post_with_the_token_from_the_form_works(cast):
         {"email": "analyst@example.org", "password": PASSWORD, "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302
-    assert signed_in(client)
+    assert is_signed_in(client)
 
 
 # -- the platform admin --------------------------------------------------------------------------
@@ -331,7 +327,7 @@ def test_platform_admin_with_the_password_only_does_not_open_the_admin(cast, cli
     response = client.get("/admin/")
 
     assert response.status_code == 302
-    assert signed_in(client), "still signed in: refused for the missing second factor"
+    assert is_signed_in(client), "still signed in: refused for the missing second factor"
 
 
 def test_organisation_admin_is_sent_away_from_the_admin(cast, client):
@@ -362,7 +358,7 @@ def test_django_admin_login_form_cannot_be_posted_to(cast, client):
         "/admin/login/", {"username": "platform@example.org", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert not signed_in(client)
+    assert not is_signed_in(client)
 
 
 @pytest.mark.parametrize(

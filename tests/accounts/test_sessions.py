@@ -13,7 +13,7 @@ from django.utils import translation
 
 from accounts.sessions import SESSION_LAST_SEEN, SESSION_STARTED
 from audit.models import AuditEntry
-from tests.cast import sign_in
+from tests.cast import is_signed_in, sign_in
 
 MINUTE = 60
 HOUR = 60 * MINUTE
@@ -46,10 +46,6 @@ def set_clock(client: Client, *, started_ago: float, last_seen_ago: float) -> No
     session.save()
 
 
-def signed_in(client: Client) -> bool:
-    return "_auth_user_id" in client.session
-
-
 def csrf_token_from(response) -> str:
     match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content)
     assert match, "the page has no CSRF token"
@@ -74,7 +70,7 @@ def test_session_idle_for_more_than_30_minutes_ends(cast, client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
-    assert not signed_in(client)
+    assert not is_signed_in(client)
     notice = client.get(response.url).content.decode()
     assert "30 minutes without activity" in notice
 
@@ -86,7 +82,7 @@ def test_session_ends_after_12_hours_even_when_in_use(cast, client):
     response = client.get(staff_home())
 
     assert response.url.startswith(reverse("accounts:login"))
-    assert not signed_in(client)
+    assert not is_signed_in(client)
 
 
 def test_session_of_11_hours_in_use_still_works(cast, client):
@@ -114,7 +110,7 @@ def test_logout_by_get_only_asks_and_keeps_the_session(cast, client):
 
     assert response.status_code == 200
     assert 'method="post"' in response.content.decode()
-    assert signed_in(client)
+    assert is_signed_in(client)
     assert client.get(staff_home()).status_code == 200
 
 
@@ -123,7 +119,7 @@ def test_logout_by_post_signs_out(cast, client):
 
     response = client.post(reverse("accounts:logout"), follow=True)
 
-    assert not signed_in(client)
+    assert not is_signed_in(client)
     assert "You are signed out." in response.content.decode()
     assert client.get(staff_home()).status_code == 302
 
@@ -135,7 +131,7 @@ def test_logout_post_without_the_csrf_token_is_refused(cast):
     response = client.post(reverse("accounts:logout"))
 
     assert response.status_code == 403
-    assert signed_in(client)
+    assert is_signed_in(client)
 
 
 def test_logout_post_with_the_token_from_the_staff_menu_works(cast):
@@ -145,7 +141,7 @@ def test_logout_post_with_the_token_from_the_staff_menu_works(cast):
     response = client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": token})
 
     assert response.status_code == 302
-    assert not signed_in(client)
+    assert not is_signed_in(client)
 
 
 def test_log_out_everywhere_ends_the_sessions_on_other_computers(cast):
@@ -157,11 +153,11 @@ def test_log_out_everywhere_ends_the_sessions_on_other_computers(cast):
     response = laptop.post(reverse("accounts:logout-everywhere"), {"csrfmiddlewaretoken": token})
 
     assert response.status_code == 302
-    assert not signed_in(laptop)
+    assert not is_signed_in(laptop)
     on_tablet = tablet.get(staff_home())
     assert on_tablet.status_code == 302
     assert on_tablet.url.startswith(reverse("accounts:login"))
-    assert not signed_in(tablet)
+    assert not is_signed_in(tablet)
     cast.org_admin.refresh_from_db()
     assert cast.org_admin.sessions_valid_after is not None
     assert AuditEntry.objects.filter(action="signed_out_everywhere").count() == 1
@@ -174,13 +170,13 @@ def test_log_out_everywhere_leaves_other_people_signed_in(cast):
     me.post(reverse("accounts:logout-everywhere"))
 
     assert colleague.get(staff_home(), follow=True).status_code == 200
-    assert signed_in(colleague)
+    assert is_signed_in(colleague)
 
 
 def test_log_out_everywhere_needs_post(cast, client):
     sign_in(client, cast.org_admin)
     assert client.get(reverse("accounts:logout-everywhere")).status_code == 405
-    assert signed_in(client)
+    assert is_signed_in(client)
 
 
 def test_password_alone_cannot_log_the_owner_out_everywhere(cast, client):
@@ -193,8 +189,8 @@ def test_password_alone_cannot_log_the_owner_out_everywhere(cast, client):
 
     client.post(reverse("accounts:logout-everywhere"))
 
-    assert not signed_in(client)
+    assert not is_signed_in(client)
     cast.volunteer.refresh_from_db()
     assert cast.volunteer.sessions_valid_after is None
-    assert signed_in(owner)
+    assert is_signed_in(owner)
     assert owner.get(staff_home(), follow=True).status_code == 200

@@ -18,7 +18,7 @@ from accounts.decorators import staff_view
 from accounts.models import FailedLogin, Membership, RecoveryCode, Role, TOTPDevice
 from accounts.sessions import TWO_FACTOR_VERIFIED, start_session
 from audit.models import AuditEntry
-from tests.cast import PASSWORD, TOTP_SECRET, current_code, sign_in, user
+from tests.cast import PASSWORD, TOTP_SECRET, current_code, is_signed_in, sign_in, user
 
 VERIFY = "accounts:two-factor-verify"
 RECOVERY = "accounts:recovery-verify"
@@ -45,10 +45,6 @@ def password_step(client: Client, email: str = "volunteer@example.org"):
     return client.post(reverse("accounts:login"), {"email": email, "password": PASSWORD})
 
 
-def signed_in(client: Client) -> bool:
-    return "_auth_user_id" in client.session
-
-
 def password_only(client: Client, person) -> Client:
     """Signed in with the password (a live staff session) but past no second factor."""
     client.force_login(person)
@@ -72,7 +68,7 @@ def test_code_step_without_the_password_step_is_refused(cast, client):
 
     assert response.status_code == 302
     assert response.url == reverse("accounts:login")
-    assert not signed_in(client)
+    assert not is_signed_in(client)
     assert TOTPDevice.objects.get(user=cast.volunteer).last_used_step == 0
 
 
@@ -90,7 +86,7 @@ def test_code_step_ends_five_minutes_after_the_password_step(cast, client):
     response = client.post(reverse(VERIFY), {"code": current_code()})
 
     assert response.url == reverse("accounts:login")
-    assert not signed_in(client)
+    assert not is_signed_in(client)
 
 
 def test_code_step_of_one_session_is_useless_in_another(cast, client):
@@ -98,7 +94,7 @@ def test_code_step_of_one_session_is_useless_in_another(cast, client):
     other = Client()
     response = other.post(reverse(VERIFY), {"code": current_code()})
     assert response.url == reverse("accounts:login")
-    assert not signed_in(other)
+    assert not is_signed_in(other)
 
 
 def test_wrong_code_is_refused_and_counted(cast, client):
@@ -109,7 +105,7 @@ def test_wrong_code_is_refused_and_counted(cast, client):
 
     assert response.status_code == 200
     assert "This code is not right." in response.content.decode()
-    assert not signed_in(client)
+    assert not is_signed_in(client)
     assert FailedLogin.objects.filter(email="volunteer@example.org").count() == 1
 
 
@@ -138,7 +134,7 @@ def test_totp_code_is_never_accepted_twice(cast, client):
 
     assert response.status_code == 200
     assert "This code is not right." in response.content.decode()
-    assert not signed_in(client)
+    assert not is_signed_in(client)
 
 
 def test_five_wrong_codes_pause_the_account_even_for_the_right_code(cast, client):
@@ -150,7 +146,7 @@ def test_five_wrong_codes_pause_the_account_even_for_the_right_code(cast, client
     response = client.post(reverse(VERIFY), {"code": current_code()})
 
     assert "signing in is paused" in response.content.decode()
-    assert not signed_in(client)
+    assert not is_signed_in(client)
 
 
 def test_session_gets_a_new_key_after_each_step(cast, client):
@@ -163,7 +159,7 @@ def test_session_gets_a_new_key_after_each_step(cast, client):
 
     client.post(reverse(VERIFY), {"code": current_code()})
 
-    assert signed_in(client)
+    assert is_signed_in(client)
     assert client.session.session_key != half_way
 
 
@@ -319,7 +315,7 @@ def test_recovery_code_signs_in_once(cast, client):
     again = client.post(reverse(RECOVERY), {"code": codes[3]})
     assert again.status_code == 200
     assert "This recovery code is not right, or it was used before." in again.content.decode()
-    assert not signed_in(client)
+    assert not is_signed_in(client)
     assert client.post(reverse(RECOVERY), {"code": codes[4]}).url == reverse(CODES)
 
 

@@ -8,18 +8,15 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.test import Client
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from accounts.models import User
 from appointments import services
 from appointments.links import new_token, token_hash
 from appointments.models import Appointment, BookingSettings, Slot
 from network.hours_document import period
 from network.models import Site, Theme
 from tests import factories
-from tests.cast import Cast, sign_in
+from tests.cast import Cast
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 # Open every day, also on public holidays: any future day has the same slots.
@@ -38,15 +35,6 @@ def tomorrow() -> date:
 
 def tomorrow_at(hour: int, minute: int = 0) -> datetime:
     return at(tomorrow(), hour, minute)
-
-
-def url(name: str, **kwargs: Any) -> str:
-    with translation.override("en"):
-        return reverse(name, kwargs=kwargs)
-
-
-def signed_in(person: User) -> Client:
-    return sign_in(Client(), person)
 
 
 def enable_booking(site: Site, **fields: Any) -> BookingSettings:

@@ -22,8 +22,8 @@ from tests.appointments.helpers import (
     stored_appointment,
     tomorrow,
     tomorrow_at,
-    url,
 )
+from tests.cast import url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("territory")]
 

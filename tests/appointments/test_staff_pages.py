@@ -20,12 +20,11 @@ from tests.appointments.helpers import (
     at,
     book,
     enable_booking,
-    signed_in,
     stored_appointment,
     tomorrow,
     tomorrow_at,
-    url,
 )
+from tests.cast import signed_in, url
 
 pytestmark = pytest.mark.django_db
 

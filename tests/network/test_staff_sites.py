@@ -13,15 +13,13 @@ from html import unescape
 from typing import Any
 
 import pytest
-from django.test import Client
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from network.hours_document import period
 from network.models import Site
 from tests import factories
-from tests.cast import sign_in
+from tests.cast import signed_in, url
 from tests.referrals.helpers import refer
 
 pytestmark = pytest.mark.django_db
@@ -36,15 +34,6 @@ ROLES = (
     "outsider",
     "other_coordinator",
 )
-
-
-def url(name: str, lang: str = "en", **kwargs: Any) -> str:
-    with translation.override(lang):
-        return reverse(name, kwargs=kwargs)
-
-
-def signed_in(person, *, csrf: bool = False) -> Client:
-    return sign_in(Client(enforce_csrf_checks=csrf), person)
 
 
 def site_of(cast, name: str) -> Site:

@@ -6,24 +6,12 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from django.test import Client
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import User
 from network.models import Site, Theme
 from questions.models import Concern, Contact
 from questions.services import ContactInput, QuestionInput, contact_register
-from tests.cast import sign_in
-
-
-def url(name: str, **kwargs: Any) -> str:
-    with translation.override("en"):
-        return reverse(name, kwargs=kwargs)
-
-
-def signed_in(person: User) -> Client:
-    return sign_in(Client(), person)
 
 
 def theme(code: str = "eid-itsme") -> Theme:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
 from django.test import Client
@@ -15,9 +14,8 @@ from django.utils import timezone
 from accounts.models import ApiToken
 from audit.models import AuditEntry
 from questions.api.tokens import api_token_authenticate, api_token_revoke
-from tests.cast import sign_in
+from tests.cast import sign_in, text, url
 from tests.questions.api_support import body, post, token_for
-from tests.questions.registration import url
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +28,6 @@ def list_url(organisation) -> str:
 
 def revoke_url(token) -> str:
     return url("api_tokens:revoke", organisation_id=token.organisation_id, token_id=token.pk)
-
-
-def text(response) -> str:
-    return unescape(response.content.decode())
 
 
 def shown_token(html: str) -> str | None:

@@ -7,7 +7,7 @@ import pytest
 
 from audit.models import AuditEntry
 from questions.models import Concern
-from tests.questions.registration import signed_in
+from tests.cast import signed_in
 
 pytestmark = pytest.mark.django_db
 

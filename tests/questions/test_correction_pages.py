@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
 from django.utils import timezone
 
 from audit.models import AuditEntry
 from questions.models import Contact
-from tests.questions.registration import age, form_data, register, signed_in, theme, url
+from tests.cast import signed_in, text, url
+from tests.questions.registration import age, form_data, register, theme
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +23,6 @@ def edit_url(contact: Contact, site=None) -> str:
 
 def delete_url(contact: Contact, site=None) -> str:
     return url("questions:contact-delete", site_id=(site or contact.site).pk, contact_id=contact.pk)
-
-
-def text(response) -> str:
-    return unescape(response.content.decode())
 
 
 def edit_data(**changes):

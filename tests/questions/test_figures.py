@@ -7,7 +7,6 @@ import csv
 import io
 import re
 from datetime import date, datetime, time, timedelta
-from html import unescape
 from typing import Any
 
 import pytest
@@ -19,8 +18,8 @@ from django.utils.http import urlencode
 from network.models import Site, Theme
 from questions.figures import site_figures
 from questions.models import Contact, Question, VisitorCode
-from tests.cast import sign_in
-from tests.questions.registration import concern, theme, url
+from tests.cast import sign_in, text, url
+from tests.questions.registration import concern, theme
 
 pytestmark = pytest.mark.django_db
 
@@ -98,10 +97,6 @@ def figures_url(site: Site, **query: str) -> str:
 
 def csv_url(site: Site, **query: str) -> str:
     return f"{url('figures:site-csv', site_id=site.pk)}?{urlencode(query)}"
-
-
-def text(response) -> str:
-    return unescape(response.content.decode())
 
 
 def table(html: str, caption: str) -> dict[str, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
 from django.utils import timezone
@@ -14,24 +13,14 @@ from audit.models import AuditEntry
 from network.models import Theme
 from questions.models import Contact, Question
 from questions.services import QuestionInput
-from tests.questions.registration import (
-    concern,
-    form_data,
-    register,
-    signed_in,
-    theme,
-    url,
-)
+from tests.cast import signed_in, text, url
+from tests.questions.registration import concern, form_data, register, theme
 
 pytestmark = pytest.mark.django_db
 
 
 def new_url(site) -> str:
     return url("questions:contact-new", site_id=site.pk)
-
-
-def text(response) -> str:
-    return unescape(response.content.decode())
 
 
 def theme_order(html: str) -> list[str]:

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import re
-from html import unescape
 
 import pytest
 
 from audit.models import AuditEntry
 from questions import visitor_codes
 from questions.models import VisitorCode
-from tests.questions.registration import signed_in, url
+from tests.cast import signed_in, text, url
 
 pytestmark = pytest.mark.django_db
 
 
 def cards_url(site) -> str:
     return url("questions:visitor-codes", site_id=site.pk)
-
-
-def text(response) -> str:
-    return unescape(response.content.decode())
 
 
 def token_of(html: str) -> str:

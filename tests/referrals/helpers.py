@@ -4,24 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.test import Client
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import User
 from network.models import Organisation, Site
 from referrals.models import Referral
 from referrals.services import referral_create
-from tests.cast import Cast, sign_in
-
-
-def url(name: str, **kwargs: Any) -> str:
-    with translation.override("en"):
-        return reverse(name, kwargs=kwargs)
-
-
-def signed_in(person: User) -> Client:
-    return sign_in(Client(), person)
+from tests.cast import Cast
 
 
 def form_data(**changes: Any) -> dict[str, Any]:

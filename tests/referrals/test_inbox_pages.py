@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from audit.models import AuditEntry
 from referrals.models import Referral
 from referrals.services import referral_set_status
-from tests.referrals.helpers import refer, signed_in, stored_referral, url
+from tests.cast import signed_in, url
+from tests.referrals.helpers import refer, stored_referral
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ import pytest
 from referrals.models import Referral
 from referrals.services import referral_set_status
 from tests import factories
-from tests.referrals.helpers import form_data, refer, signed_in, stored_referral, url
+from tests.cast import signed_in, url
+from tests.referrals.helpers import form_data, refer, stored_referral
 
 pytestmark = pytest.mark.django_db
 
