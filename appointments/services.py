@@ -18,7 +18,6 @@ Invalid input raises `django.core.exceptions.ValidationError`, keyed by field wh
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,13 +34,11 @@ from appointments import links, resident_messages, validation
 from appointments import slots as slot_rules
 from appointments.models import Appointment, BookingSettings, Slot
 from audit.services import field_changes, log_action
+from digipunt.references import new_reference
 from network.models import Site, Theme
 from questions.models import Channel, Contact, Duration, Outcome, Source
 from questions.services import ContactInput, QuestionInput, contact_register
 
-# Short references said on the phone: no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B look-alikes.
-REFERENCE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
-REFERENCE_LENGTH = 6
 # Reminders go out for appointments starting between 12 and 36 hours from the run, so an hourly
 # run reaches every appointment once, the day before.
 REMINDER_FROM = timedelta(hours=12)
@@ -68,10 +65,6 @@ class AlreadyBooked(ValidationError):
 
 def _slot_full() -> ValidationError:
     return ValidationError({"starts_at": validation.slot_full_message()}, code="slot_full")
-
-
-def _new_reference() -> str:
-    return "".join(secrets.choice(REFERENCE_ALPHABET) for _n in range(REFERENCE_LENGTH))
 
 
 def booking_settings_of(site: Site) -> BookingSettings:
@@ -153,17 +146,7 @@ def appointment_book(
     assert found is not None
     token = links.new_token()
     with transaction.atomic():
-        Slot.objects.bulk_create(
-            [
-                Slot(
-                    site=site,
-                    starts_at=found.starts_at,
-                    ends_at=found.ends_at,
-                    capacity=booking.capacity,
-                )
-            ],
-            ignore_conflicts=True,
-        )
+        _ensure_slot(site, found, booking)
         slot = Slot.objects.select_for_update().get(site=site, starts_at=found.starts_at)
         duplicate = (
             Appointment.objects.filter(
@@ -206,10 +189,26 @@ def appointment_book(
     return appointment, token
 
 
+def _ensure_slot(site: Site, found: slot_rules.BookableSlot, booking: BookingSettings) -> None:
+    """The `Slot` row of a bookable time exists afterwards, whoever made it (a booking at the
+    same moment may have): the caller then reads it, under a lock where it books."""
+    Slot.objects.bulk_create(
+        [
+            Slot(
+                site=site,
+                starts_at=found.starts_at,
+                ends_at=found.ends_at,
+                capacity=booking.capacity,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def _save_with_unique_reference(appointment: Appointment) -> None:
     """Save with a fresh random reference, drawing another on the rare collision."""
     for _attempt in range(10):
-        appointment.reference = _new_reference()
+        appointment.reference = new_reference()
         if Appointment.objects.filter(reference=appointment.reference).exists():
             continue
         try:
@@ -347,17 +346,7 @@ def appointment_move(
     if errors:
         raise ValidationError(errors)
     assert found is not None
-    Slot.objects.bulk_create(
-        [
-            Slot(
-                site=site,
-                starts_at=found.starts_at,
-                ends_at=found.ends_at,
-                capacity=booking.capacity,
-            )
-        ],
-        ignore_conflicts=True,
-    )
+    _ensure_slot(site, found, booking)
     target_id = Slot.objects.only("pk").get(site=site, starts_at=found.starts_at).pk
     for _attempt in range(3):
         try:

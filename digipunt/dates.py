@@ -9,8 +9,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.utils import timezone
+
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
+
+
+def clock(moment: datetime) -> str:
+    """An instant's time of day in Brussels, as people read it: "09:30"."""
+    return timezone.localtime(moment).strftime("%H:%M")
 
 
 def within_range(value: date | datetime) -> bool:

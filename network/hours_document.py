@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from network.hours import HoursException, Period, Schedule
 
-RECURRENCES = ("weekly", "biweekly", "monthly")
 logger = logging.getLogger(__name__)
 
 
@@ -47,7 +46,7 @@ def _optional_date(value: Any, where: str) -> date | None:
 
 
 def _period(raw: dict[str, Any], index: int) -> Period:
-    from network.hours import Period
+    from network.hours import RECURRENCES, Period
 
     where = f"period {index + 1}"
     if not isinstance(raw, dict):

@@ -13,7 +13,6 @@ shows every problem next to its field, with what the referrer typed still there.
 
 from __future__ import annotations
 
-import secrets
 import uuid
 
 from django.conf import settings
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.permissions import Can, organisations_for, sites_for
 from audit.services import log_action
+from digipunt.references import new_reference
 from network.models import LANGUAGE_NAMES, Organisation, Site, Theme
 from notifications.phones import clean_phone_and_email
 from notifications.services import notify, render_message
@@ -33,16 +33,8 @@ from referrals.models import Referral
 
 NAME_MAX_LENGTH = Referral._meta.get_field("name").max_length
 QUESTION_MAX_LENGTH = Referral._meta.get_field("question").max_length
-# References are read out on the phone ("your reference is R-4KXP7"): no 0/O, 1/I/L, 2/Z, 5/S,
-# 6/G, 8/B look-alikes. 23^6 = 148 million: a clash is rare and simply retried.
-REFERENCE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
-REFERENCE_LENGTH = 6
 REFERENCE_ATTEMPTS = 5
 NEW_REFERRAL_MESSAGE = "referrals/messages/new_referral"
-
-
-def _new_reference() -> str:
-    return "R-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _n in range(REFERENCE_LENGTH))
 
 
 def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
@@ -126,7 +118,7 @@ def referral_create(
         try:
             with transaction.atomic():
                 referral = Referral(
-                    reference=_new_reference(),
+                    reference=new_reference("R-"),
                     site=site,
                     organisation=organisation,
                     referrer=actor if actor.pk else None,

@@ -2,13 +2,12 @@
 
 They only parse what was typed; the rules (which roles, which sites, password strength, the last
 organisation admin) live in `accounts.services`, whose `ValidationError`s the views put back on
-these forms with `add_service_errors`.
+these forms with `digipunt.forms.add_service_errors`.
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
@@ -24,17 +23,6 @@ def role_choices(*, for_site: bool = False) -> list[tuple[str, str]]:
         for role in ASSIGNABLE_ROLES
         if not (for_site and role == Role.ORG_ADMIN)
     ]
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's `ValidationError` on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            for message in messages:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class InviteForm(forms.Form):

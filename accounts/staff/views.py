@@ -32,8 +32,8 @@ from accounts.staff.forms import (
     InviteForm,
     NewAccountForm,
     RoleForm,
-    add_service_errors,
 )
+from digipunt.forms import add_service_errors
 
 
 @staff_view

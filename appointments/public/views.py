@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -40,6 +39,7 @@ from appointments.public.forms import (
     slot_code,
 )
 from appointments.slots import Week, find_slot, free_week, week_to_show
+from digipunt.forms import add_service_errors
 from network.models import Site
 from notifications.phones import can_receive_sms
 
@@ -49,15 +49,6 @@ SUBMISSION_SECONDS = 60 * 60
 
 def _submission_key(token: str) -> str:
     return f"appointments:submission:{token}"
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put what the service refused next to the field it is about (or on top of the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def retention_days() -> int | None:

@@ -27,9 +27,10 @@ from accounts.permissions import Can, site_for, sites_for
 from appointments import selectors, services
 from appointments.models import Appointment
 from appointments.public.forms import new_submission_token, parse_day, slot_code
-from appointments.public.views import add_service_errors
 from appointments.slots import week_to_show
 from appointments.staff.forms import BookingSettingsForm, CallerAppointmentForm
+from digipunt.dates import clock
+from digipunt.forms import add_service_errors
 from network.models import Site
 
 ACTIONS = ("register", "no-show", "cancel")
@@ -186,7 +187,7 @@ def _booked_message(appointment: Appointment) -> str:
     ) % {
         "name": appointment.name,
         "day": formats.date_format(moment, "l j F"),
-        "time": moment.strftime("%H:%M"),
+        "time": clock(moment),
         "reference": appointment.reference,
     }
 

@@ -29,6 +29,7 @@ from accounts.permissions import (
     sites_for,
 )
 from appointments import selectors as appointment_selectors
+from digipunt.forms import add_service_errors
 from network import hours_document, services
 from network.hours import DayHours
 from network.models import Site
@@ -130,7 +131,7 @@ def site_edit(request: HttpRequest, site_id: int) -> HttpResponse:
                     actor=request.user, site=current, data=form.cleaned_data
                 )
             except ValidationError as error:
-                _show_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The information is saved."))
                 return redirect("staff:site", site_id=current.pk)
@@ -138,15 +139,6 @@ def site_edit(request: HttpRequest, site_id: int) -> HttpResponse:
         form = SiteInformationForm(instance=current)
     context = {"current_site": current, "site": current, "form": form}
     return render(request, "staff/site_edit.html", context)
-
-
-def _show_service_errors(form: SiteInformationForm, error: ValidationError) -> None:
-    """Put what the service refused next to the field it is about (or on top of the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @staff_view
@@ -259,7 +251,7 @@ def site_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
                 actor=request.user, organisation=organisation, data=form.cleaned_data
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The Digipunt is added. Now add its opening hours."))
             return redirect("staff:site-hours", site_id=created.pk)

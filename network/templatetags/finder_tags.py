@@ -11,15 +11,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from digipunt.dates import clock
 from network.hours import DayHours
 from network.models import Accessibility, Service, Site
 
 register = template.Library()
-
-
-def _clock(moment: datetime) -> str:
-    local = timezone.localtime(moment)
-    return local.strftime("%H:%M")
 
 
 def _day_words(day: date, today: date) -> str:
@@ -38,13 +34,13 @@ def opening_status(
 ) -> str:
     """ "Open now, until 17:00" / "Closed now. Opens tomorrow at 09:00"."""
     if open_now and closes_at is not None:
-        return _("Open now, until %(time)s") % {"time": _clock(closes_at)}
+        return _("Open now, until %(time)s") % {"time": clock(closes_at)}
     if next_opening is None:
         return _("Closed. No opening hours planned.")
     today = timezone.localdate(now)
     return _("Closed now. Opens %(day)s at %(time)s") % {
         "day": _day_words(timezone.localdate(next_opening), today),
-        "time": _clock(next_opening),
+        "time": clock(next_opening),
     }
 
 
@@ -54,7 +50,7 @@ def hours_text(day: DayHours) -> str:
     if not day.intervals:
         return _("Closed")
     spans = [
-        f"{_clock(start)} – {_clock(end) if _clock(end) != '00:00' else '24:00'}"
+        f"{clock(start)} – {clock(end) if clock(end) != '00:00' else '24:00'}"
         for start, end in day.intervals
     ]
     if len(spans) == 1:

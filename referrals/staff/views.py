@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import staff_view
 from accounts.permissions import Can, organisations_for, site_for
+from digipunt.forms import add_service_errors
 from network.finder import Filters, find_sites
 from network.models import Organisation
 from referrals import selectors, services
@@ -77,15 +78,6 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/new.html", context)
 
 
-def _show_service_errors(form: ReferralForm, error: ValidationError) -> None:
-    """Put what the service refused next to the field it is about (or on top of the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @staff_view
 @require_http_methods(["GET", "POST"])
 def new_for_site(request: HttpRequest, site_id: int) -> HttpResponse:
@@ -114,7 +106,7 @@ def new_for_site(request: HttpRequest, site_id: int) -> HttpResponse:
                 messages.info(request, _("This referral was already sent."))
                 return redirect("referrals:sent-detail", referral_id=already.referral.pk)
             except ValidationError as error:
-                _show_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,

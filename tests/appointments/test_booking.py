@@ -13,6 +13,7 @@ from django.utils import timezone
 from appointments import services, slots
 from appointments.models import Appointment, Slot
 from audit.models import AuditEntry
+from digipunt import references
 from network.hours_document import closure
 from tests.appointments.helpers import (
     at,
@@ -40,7 +41,7 @@ def test_a_resident_books_a_free_slot_and_gets_a_reference_and_a_secret_link():
 
     assert appointment.status == Appointment.Status.BOOKED
     assert len(appointment.reference) == 6
-    assert set(appointment.reference) <= set(services.REFERENCE_ALPHABET)
+    assert set(appointment.reference) <= set(references.ALPHABET)
     assert appointment.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in json.dumps(list(Appointment.objects.values()), default=str)
     assert appointment.phone == "+32470123456"
