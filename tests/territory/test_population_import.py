@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from territory.models import Municipality
-from territory.services import PopulationImportError, territory_import_population
+from territory.population import PopulationImportError, territory_import_population
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("territory")]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from territory.services import PopulationImportError, territory_import_population
+from territory.population import PopulationImportError, territory_import_population
 
 # A file in the wrong format can fail on every one of its hundreds of thousands of rows.
 MAX_ERRORS_SHOWN = 100
