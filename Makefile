@@ -42,10 +42,12 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# On both cores (pytest-xdist): each worker has its own test database and, for the browser
+# tests, its own server. `PYTEST_ARGS="-n 0"` runs in one process.
 test: lint
 	mkdir -p var
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 # The same checks without the browser tests (no Chromium needed), on both cores: for the loop of
 # editing. `make test` is what CI runs.
