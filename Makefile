@@ -8,15 +8,33 @@ HOST ?= 127.0.0.1
 export DIGIPUNT_INSECURE_DEV_KEY ?= true
 PORT ?= 8000
 
-.PHONY: run test test-fast install lint format migrate data messages bench clean
+.PHONY: run test test-fast install lint lock format migrate data messages bench clean
 
-$(STAMP): requirements.lock pyproject.toml
+# Every package pinned with its hashes: production.lock is what production installs,
+# development.lock adds the dev extra (tests, linters). `make lock` regenerates both.
+$(STAMP): requirements/production.lock requirements/development.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/development.lock
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Resolves pyproject.toml's pins (transitive ones too) for CPython 3.11 on Linux x86_64, with the
+# hashes of every file published for each version, using uv from a throwaway venv. Versions
+# already in the lock files are kept; `make lock LOCK_ARGS="--upgrade-package NAME"` moves one.
+UV_VERSION := 0.13.9
+LOCK_FLAGS := --quiet --no-config --default-index https://pypi.org/simple --generate-hashes \
+	--python-version 3.11 --python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock"
+lock:
+	tmp="$$(mktemp -d)" && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PYTHON) -m venv "$$tmp/venv" && \
+	"$$tmp/venv/bin/python" -m pip install --quiet uv==$(UV_VERSION) && \
+	export UV_CACHE_DIR="$$tmp/cache" && \
+	"$$tmp/venv/bin/uv" pip compile $(LOCK_FLAGS) $(LOCK_ARGS) pyproject.toml \
+		-o requirements/production.lock && \
+	"$$tmp/venv/bin/uv" pip compile $(LOCK_FLAGS) $(LOCK_ARGS) --extra dev \
+		-c requirements/production.lock pyproject.toml -o requirements/development.lock
 
 migrate: install
 	mkdir -p var
@@ -34,9 +52,13 @@ messages: install
 run: data
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# mypy checks the files listed in pyproject's [tool.mypy]; lint-imports the contracts in .importlinter.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python tools/check_locks.py
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 format: install
 	$(BIN)/ruff format .

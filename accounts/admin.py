@@ -1,6 +1,6 @@
 """People, memberships, invitations and the audit trail in the platform admin.
 
-Registered on `digipunt.admin.site` (platform admins past the second factor). Changes made here
+Registered on `accounts.admin_site.site` (platform admins past the second factor). Changes made here
 are written to the audit trail like any other; the trail itself is read-only.
 """
 
@@ -17,10 +17,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_site import site
 from accounts.models import Invitation, Membership, TOTPDevice, User
 from audit.models import AuditEntry
 from audit.services import field_changes, log_action
-from digipunt.admin import site
 
 # Never copied into the trail.
 SECRET_FIELDS = {"password", "token_hash"}

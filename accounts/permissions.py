@@ -7,29 +7,31 @@ at a site it can see gets a 403.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Membership, Role, User
+from core.capabilities import Can
 from network.models import Organisation, Site, SiteQuerySet
 
-
-class Can(StrEnum):
-    VIEW_SITE = "view_site"  # the staff home of a site: today's hours, appointments, loans
-    EDIT_SITE = "edit_site"  # information, services, hours and closures; mark as verified
-    MANAGE_SITES = "manage_sites"  # an organisation's list of sites
-    MANAGE_TEAM = "manage_team"  # invite, change roles, deactivate
-    VIEW_AUDIT = "view_audit"  # the audit trail of the organisation
-    REFER = "refer"  # send a resident to a site and follow the referral
-    VIEW_FIGURES = "view_figures"  # aggregated figures only
-    REGISTER_CONTACTS = "register_contacts"  # register visits and their questions at a site
-    MANAGE_APPOINTMENTS = "manage_appointments"  # the agenda: book for a caller, mark as helped
-    HANDLE_REFERRALS = "handle_referrals"  # the site's inbox of referred residents
-    ISSUE_VISITOR_CODES = "issue_visitor_codes"  # print cards with visitor codes
-    MANAGE_TOKENS = "manage_tokens"  # API tokens of the organisation
+# `Can` is the vocabulary (core.capabilities); which role grants what is decided here.
+__all__ = [
+    "ASSIGNABLE_ROLES",
+    "ROLE_CAPABILITIES",
+    "Can",
+    "capabilities_at",
+    "capabilities_for_organisations",
+    "is_platform_admin",
+    "needs_two_factor",
+    "organisation_for",
+    "organisations_for",
+    "roles_granting",
+    "site_for",
+    "sites_for",
+]
 
 
 # What everyone who works at a site does every day.
@@ -115,6 +117,24 @@ def organisations_for(user: User, capability: Can) -> QuerySet[Organisation]:
         Exists(memberships.filter(organisation__isnull=True, site__isnull=True))
         | Q(pk__in=memberships.filter(organisation__isnull=False).values("organisation"))
     )
+
+
+def capabilities_for_organisations(
+    user: User, organisations: Iterable[Organisation]
+) -> dict[int, frozenset[Can]]:
+    """What `user` may do for each of `organisations` as a whole, in one query (the staff home
+    shows each organisation's links from it; the views behind them still check)."""
+    ids = [organisation.pk for organisation in organisations]
+    if is_platform_admin(user):
+        return dict.fromkeys(ids, frozenset(Can))
+    rows = _memberships(user).filter(
+        Q(organisation__isnull=True, site__isnull=True) | Q(organisation__in=ids)
+    )
+    found: dict[int, set[Can]] = {pk: set() for pk in ids}
+    for organisation_id, role in rows.values_list("organisation_id", "role"):
+        for pk in ids if organisation_id is None else [organisation_id]:
+            found[pk] |= ROLE_CAPABILITIES.get(role, frozenset())
+    return {pk: frozenset(caps) for pk, caps in found.items()}
 
 
 def site_for(user: User, site_id: int, capability: Can) -> Site:

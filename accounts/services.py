@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -69,7 +70,9 @@ def invitation_create(
 
     token = secrets.token_urlsafe(32)
     now = timezone.now()
-    scope = {"site": site} if site is not None else {"organisation": organisation}
+    scope: dict[str, Site | Organisation] = (
+        {"site": site} if site is not None else {"organisation": organisation}
+    )
     with transaction.atomic():
         Invitation.objects.filter(
             email=email, accepted_at__isnull=True, expires_at__gt=now, **scope
@@ -93,11 +96,11 @@ def invitation_create(
             changes=field_changes({}, {"email": email, "role": role, "site": site}),
         )
         with translation.override(language or translation.get_language()):
-            link = settings.SITE_URL + reverse("team:accept", kwargs={"token": token})
+            link = settings.SITE_URL + reverse("accounts:invitation", kwargs={"token": token})
             _mail_after_commit(
                 to=email,
                 subject=_("You are invited to help at %(place)s") % {"place": site or organisation},
-                template="team/email/invitation.txt",
+                template="accounts/messages/invitation.txt",
                 context={
                     "inviter": actor,
                     "organisation": organisation,
@@ -146,11 +149,13 @@ def invitation_accept(
             account = User.objects.create_user(
                 email=invitation.email, password=password, full_name=full_name
             )
-        organisation = invitation.organisation or invitation.site.organisation
+        organisation = _invitation_organisation(invitation)
         membership = _membership_at(account, organisation, invitation.site, lock=True)
         before = {"role": membership.role, "is_active": membership.is_active} if membership else {}
         if membership is None:
-            scope = {"site": invitation.site} if invitation.site else {"organisation": organisation}
+            scope: dict[str, Site | Organisation] = (
+                {"site": invitation.site} if invitation.site else {"organisation": organisation}
+            )
             membership = Membership(user=account, role=invitation.role, **scope)
         # Someone switched off earlier comes back through a new invitation, with its role.
         membership.role = invitation.role
@@ -174,7 +179,7 @@ def invitation_accept(
             _mail_after_commit(
                 to=account.email,
                 subject=_("Welcome to Digipunt"),
-                template="team/email/welcome.txt",
+                template="accounts/messages/welcome.txt",
                 context={"membership": membership, "organisation": organisation},
             )
     return membership
@@ -252,7 +257,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
             to=membership.user.email,
             subject=_("Your role at %(place)s has changed")
             % {"place": membership.site or organisation},
-            template="team/email/role_changed.txt",
+            template="accounts/messages/role_changed.txt",
             context={"membership": membership, "actor": actor, "organisation": organisation},
         )
     return membership
@@ -286,7 +291,7 @@ def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
             to=membership.user.email,
             subject=_("Your access to %(place)s has been switched off")
             % {"place": membership.site or organisation},
-            template="team/email/deactivated.txt",
+            template="accounts/messages/deactivated.txt",
             context={"membership": membership, "actor": actor, "organisation": organisation},
         )
     return membership
@@ -346,6 +351,14 @@ def _keep_one_admin(actor: User, membership: Membership, organisation: Organisat
     raise ValidationError(message % {"organisation": organisation, "name": membership.user})
 
 
+def _invitation_organisation(invitation: Invitation) -> Organisation:
+    """The organisation an invitation is for: its own, or its site's (invite() sets one)."""
+    if invitation.organisation is not None:
+        return invitation.organisation
+    assert invitation.site is not None, "an invitation names an organisation or a site"
+    return invitation.site.organisation
+
+
 def _membership_at(
     user: User,
     organisation: Organisation,
@@ -364,7 +377,7 @@ def _membership_at(
     return rows.first()
 
 
-def _mail_after_commit(*, to: str, subject: str, template: str, context: dict) -> None:
+def _mail_after_commit(*, to: str, subject: str, template: str, context: dict[str, Any]) -> None:
     """Render now (in the current language), send once the transaction has committed.
 
     `robust=True`: a mail server that fails is logged, and never turns a saved change into an

@@ -26,7 +26,7 @@ def message_language(language: str) -> str:
 def manage_url(token: str, language: str) -> str:
     """The full link of the resident's manage page."""
     with translation.override(message_language(language)):
-        path = reverse("booking:manage", kwargs={"token": token})
+        path = reverse("appointments:online-manage", kwargs={"token": token})
     return settings.SITE_URL + path
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
 from audit.models import AuditEntry
-from network.models import Organisation
+
+if TYPE_CHECKING:  # audit sits below network: it names an organisation only in its types
+    from network.models import Organisation
 
 
 def entries_for_organisation(organisation: Organisation) -> QuerySet[AuditEntry]:

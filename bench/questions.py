@@ -304,8 +304,8 @@ def run(busy: int, runs: int, warmup: int) -> None:
     from django.utils import timezone
     from django.utils.http import urlencode
 
+    from accounts.api_tokens import api_token_create
     from network.models import Site
-    from questions.api.tokens import api_token_create
     from questions.models import Contact
 
     site = Site.objects.select_related("organisation").get(pk=busy)
@@ -340,8 +340,8 @@ def run(busy: int, runs: int, warmup: int) -> None:
     # The empty form: themes sorted by the site's use in 90 days, and the helper's entries of
     # the last 24 hours (the ones just made), each with its questions.
     results["registration form (GET)"] = measure(lambda: client.get(new_url), ok, runs, warmup)
-    figures_url = reverse("figures:site", kwargs={"site_id": busy}) + "?" + urlencode(year)
-    csv_url = reverse("figures:site-csv", kwargs={"site_id": busy}) + "?" + urlencode(year)
+    figures_url = reverse("questions:figures", kwargs={"site_id": busy}) + "?" + urlencode(year)
+    csv_url = reverse("questions:figures-csv", kwargs={"site_id": busy}) + "?" + urlencode(year)
     results["figures page, one year"] = measure(lambda: client.get(figures_url), ok, runs, warmup)
     results["figures CSV, one year"] = measure(lambda: client.get(csv_url), ok, runs, warmup)
 

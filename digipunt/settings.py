@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widget templates, for the project's form renderer
     "territory",
     "network",
     "accounts",
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "appointments",
     "referrals",
     "privacy",
+    # The top layer: the pages that span every domain (staff home, a site's "today").
+    "workspace",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -105,6 +108,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+# Every form field is drawn by templates/forms/field.html (see core.forms.FormRenderer).
+FORM_RENDERER = "core.forms.FormRenderer"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -165,7 +170,7 @@ STAFF_SESSION_MAX_SECONDS = env_int("STAFF_SESSION_MAX_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_AGE = STAFF_SESSION_MAX_SECONDS
 SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "staff:home"
+LOGIN_REDIRECT_URL = "workspace:home"
 # Failed sign-ins allowed per account and per address within the window before a pause.
 LOGIN_FAILURES_ALLOWED = env_int("LOGIN_FAILURES_ALLOWED", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 30 * 60)

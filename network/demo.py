@@ -18,9 +18,10 @@ from django.db.models import Model, ProtectedError, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from network.hours_document import closure, extra_opening, period, weekly_slots
+from network.hours_document import closure, extra_opening, period
 from network.models import Organisation, Partnership, Site, Theme
 from network.themes import themes_ensure
+from network.week_mask import weekly_slots
 from territory.models import BRUSSELS_REGION, Municipality, PostalCode
 
 BRANDS = ("Digipunt", "Digipunt", "Digipunt", "Digicafé", "Digibank", "Digiplek", "Digiplein")

@@ -9,13 +9,16 @@ The document is what staff edit and what the audit trail records:
 
 `validate_document` turns a document into engine values and raises `ValueError` with a message
 naming the bad entry; it is the one gate that every writer (staff forms, imports, demo data) uses.
+The week mask of quarter hours derived from it for "open now" lives in `network.week_mask`.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
+
+from network.week_mask import changes_clock
 
 if TYPE_CHECKING:
     from network.hours import HoursException, Period, Schedule
@@ -157,80 +160,6 @@ def _spans(entry: dict[str, Any], moment: time) -> bool:
     opens = time.fromisoformat(str(entry.get("opens")))
     closes = time.fromisoformat(str(entry.get("closes")))
     return opens <= moment and (closes == time(0, 0) or moment < closes)
-
-
-# --- the week in quarter hours -------------------------------------------------------------------
-# A site stores, next to its document, the quarter hours of the week in which it may be open
-# (`Site.open_slots`), so that "open now" can drop certainly-closed sites in SQL before any
-# document is read (docs/decisions/0003-open-now-slots.md). One hexadecimal digit per hour of
-# the week (168 digits, Monday 00:00 first); its bits 1, 2, 4 and 8 are the hour's four quarters.
-SLOT_MINUTES = 15
-HOURS_PER_WEEK = 7 * 24
-EVERY_SLOT = "f" * HOURS_PER_WEEK
-
-
-def every_slot() -> str:
-    """The mask of a site that may be open at any time (the safe default)."""
-    return EVERY_SLOT
-
-
-def weekly_slots(document: dict[str, Any] | None) -> str:
-    """The quarter hours of the week in which the site may be open, as 168 hexadecimal digits
-    (see above): a set bit where it may be open, a clear bit where it certainly is not.
-
-    A quarter counts when any weekly period of that weekday (whatever its recurrence or
-    validity) or any opening exception falling on that weekday touches it, so the mask only
-    ever errs towards "may be open"; the engine decides. An unreadable document may be open
-    at any time.
-    """
-    try:
-        periods, exceptions = parse_document(document)
-    except (ValueError, TypeError, AttributeError):
-        return EVERY_SLOT
-    quarters = [False] * (HOURS_PER_WEEK * 4)
-
-    def mark(weekday: int, opens: time, closes: time) -> None:
-        start = (opens.hour * 60 + opens.minute) // SLOT_MINUTES
-        end_minute = 24 * 60 if closes == time(0, 0) else closes.hour * 60 + closes.minute
-        if closes.second or closes.microsecond:
-            end_minute += 1
-        end = -(-end_minute // SLOT_MINUTES)  # the quarter that holds the closing minute
-        base = weekday * 24 * 4
-        quarters[base + start : base + end] = [True] * (end - start)
-
-    for entry in periods:
-        mark(entry.weekday, entry.opens, entry.closes)
-    for entry in exceptions:
-        if entry.closed or entry.opens is None or entry.closes is None:
-            continue
-        days = min((entry.end - entry.start).days + 1, 7)
-        for weekday in {(entry.start + timedelta(days=i)).weekday() for i in range(days)}:
-            mark(weekday, entry.opens, entry.closes)
-    return "".join(
-        f"{sum(1 << q for q in range(4) if quarters[hour * 4 + q]):x}"
-        for hour in range(HOURS_PER_WEEK)
-    )
-
-
-def slot_of(local: datetime) -> tuple[int, str] | None:
-    """Where the local time `local` sits in a `weekly_slots` mask: the index of its hour's digit
-    and the digits whose bit for its quarter is set. None on the two days a year the clocks
-    change, when wall-clock hours and real instants part ways."""
-    if changes_clock(local):
-        return None
-    bit = 1 << (local.minute // SLOT_MINUTES)
-    return local.weekday() * 24 + local.hour, "".join(f"{d:x}" for d in range(16) if d & bit)
-
-
-def changes_clock(local: datetime) -> bool:
-    """Whether the clocks change on the local date of `local` (its midnights differ in offset)."""
-    if local.tzinfo is None:
-        return False
-    midnight = datetime.combine(local.date(), time(0, 0), tzinfo=local.tzinfo)
-    next_midnight = datetime.combine(
-        local.date() + timedelta(days=1), time(0, 0), tzinfo=local.tzinfo
-    )
-    return midnight.utcoffset() != next_midnight.utcoffset()
 
 
 def readable(document: Any) -> tuple[list[Period], list[HoursException]] | None:

@@ -16,7 +16,7 @@ from django.db.models.functions import Substr
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from network import hours, hours_document
+from network import hours, hours_document, week_mask
 from territory.models import Municipality
 
 
@@ -186,7 +186,7 @@ class SiteQuerySet(models.QuerySet["Site"]):
         """Without the sites that are certainly closed at the local time `local`, judged by
         their stored quarter hours of the week (`Site.open_slots`). The engine still decides
         for the others; on the two days the clocks change nothing is dropped."""
-        slot = hours_document.slot_of(local)
+        slot = week_mask.slot_of(local)
         if slot is None:
             return self
         hour, digits = slot
@@ -264,8 +264,8 @@ class Site(models.Model):
     # Derived from `opening_hours` on every save: the quarter hours of the week in which the site
     # may be open, for "open now" in SQL (docs/decisions/0003-open-now-slots.md).
     open_slots = models.CharField(
-        max_length=len(hours_document.EVERY_SLOT),
-        default=hours_document.every_slot,
+        max_length=len(week_mask.EVERY_SLOT),
+        default=week_mask.every_slot,
         editable=False,
     )
 
@@ -301,7 +301,7 @@ class Site(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.open_slots = hours_document.weekly_slots(self.opening_hours)
+        self.open_slots = week_mask.weekly_slots(self.opening_hours)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "opening_hours" in update_fields:
             kwargs["update_fields"] = {*update_fields, "open_slots"}

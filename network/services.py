@@ -10,18 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from audit.services import field_changes, log_action
 from network import hours_document
 from network.models import Organisation, Site, Theme
 from territory.models import Municipality, PostalCode
+
+if TYPE_CHECKING:  # accounts sits above network: the actor is named only in the types
+    from accounts.models import User
 
 # What the staff information form may change (opening hours and checks have their own services;
 # slug, organisation and demo flag are not the site's own team's to change).

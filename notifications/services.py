@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template import Context
+from django.template.backends.django import Template as DjangoTemplate
 from django.template.loader import get_template
 from django.utils import translation
 
@@ -96,8 +97,10 @@ def render_message(
 def _render_text(template_name: str, context: dict[str, Any]) -> str:
     # The Django engine's template underneath, rendered with autoescaping off: the text goes to
     # a mail body or an SMS, where "&amp;" would be shown as such.
-    template = get_template(template_name).template
-    return template.render(Context(context, autoescape=False))
+    template = get_template(template_name)
+    if not isinstance(template, DjangoTemplate):
+        raise TypeError(f"{template_name} is not a template of the Django engine")
+    return template.template.render(Context(context, autoescape=False))
 
 
 def _mobile_number(text: str) -> str:

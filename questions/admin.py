@@ -1,6 +1,7 @@
 """The editable list of organisations and apps questions are about, in the platform admin.
 
-Registered on `digipunt.admin.site`; every change is written to the audit trail (`AuditedAdmin`).
+Registered on `accounts.admin_site.site`; every change is written to the audit trail
+(`AuditedAdmin`).
 A concern that is no longer offered is switched off ("offered in the form"), never deleted, so
 old figures keep their meaning.
 """
@@ -13,7 +14,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from accounts.admin import AuditedAdmin
-from digipunt.admin import site
+from accounts.admin_site import site
 from questions.models import Concern
 
 

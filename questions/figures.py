@@ -27,7 +27,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from digipunt.dates import EARLIEST, LATEST, within_range
+from core.dates import EARLIEST, LATEST, within_range
 from network.models import Theme
 from questions.models import Channel, Concern, Contact, Duration, Outcome, PartnerKind, Question
 

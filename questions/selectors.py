@@ -25,7 +25,7 @@ POPULAR_DAYS = 90
 def themes_by_use(site: Site, *, now: datetime | None = None) -> list[Theme]:
     """Every theme of the taxonomy, the ones `site` used most in the last 90 days first, the rest
     in taxonomy order. Two queries: the themes, and the site's questions of the period counted
-    per theme (one grouped pass over the `(site, day, theme)` index); each theme carries `uses`.
+    per theme (one grouped pass over the `(site, day, theme)` index).
 
     (A correlated subquery per theme was one query but read the busy site's questions once per
     theme: 120-190 ms with a million contacts, see docs/performance.md.)
@@ -37,11 +37,8 @@ def themes_by_use(site: Site, *, now: datetime | None = None) -> list[Theme]:
         .values_list("theme")
         .annotate(n=Count("*"))
     )
-    themes = themes_in_order()
-    for theme in themes:
-        theme.uses = counts.get(theme.pk, 0)
     # sorted() is stable: equal counts keep the taxonomy order.
-    return sorted(themes, key=lambda theme: -theme.uses)
+    return sorted(themes_in_order(), key=lambda theme: -counts.get(theme.pk, 0))
 
 
 def themes_in_order() -> list[Theme]:
@@ -74,7 +71,8 @@ def recent_entries(user: User, site: Site, *, now: datetime | None = None) -> li
     # A group is entered at once by one person at one site, so all of it is in this list.
     sizes = Counter(contact.batch for contact in contacts if contact.batch is not None)
     for contact in contacts:
-        contact.group_size = sizes[contact.batch] if contact.batch is not None else 1
+        # A display attribute for the template, which Contact does not declare.
+        contact.group_size = sizes[contact.batch] if contact.batch is not None else 1  # type: ignore[attr-defined]
     return contacts
 
 

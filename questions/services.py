@@ -14,10 +14,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Choices, Field, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,6 +53,17 @@ MAX_AGE = timedelta(days=366)
 CORRECTION_WINDOW = timedelta(hours=24)
 
 
+def _max_length(name: str) -> int:
+    """The `max_length` of one of Contact's text fields (the model gives each one)."""
+    field = Contact._meta.get_field(name)
+    if not isinstance(field, Field) or field.max_length is None:
+        raise TypeError(f"Contact.{name} is not a field with a max_length")
+    return field.max_length
+
+
+NOTE_MAX_LENGTH = _max_length("note")
+
+
 @dataclass(frozen=True)
 class QuestionInput:
     theme: Theme
@@ -78,7 +90,9 @@ class ContactInput:
     situation: str = ""
 
 
-def _choice(errors: dict[str, list[str]], name: str, value: str, choices: type, *, blank: bool):
+def _choice(
+    errors: dict[str, list[str]], name: str, value: str, choices: type[Choices], *, blank: bool
+) -> None:
     if (blank and value == "") or value in choices.values:
         return
     errors.setdefault(name, []).append(_("Choose one of the options."))
@@ -160,7 +174,7 @@ def _validate(site: Site, data: ContactInput, now: datetime) -> tuple[datetime, 
         errors.setdefault("people", []).append(
             _("Enter a number from 1 to %(max)d.") % {"max": MAX_PEOPLE}
         )
-    if len(data.note) > Contact._meta.get_field("note").max_length:
+    if len(data.note) > NOTE_MAX_LENGTH:
         errors.setdefault("note", []).append(_("Keep the note under 280 characters."))
     else:
         try:
@@ -406,7 +420,7 @@ def contact_update(*, actor: User, contact: Contact, data: ContactInput) -> Cont
                 for question in data.questions
             ]
         )
-        changes = field_changes(before, _snapshot(locked, data.questions))
+        changes: dict[str, Any] = field_changes(before, _snapshot(locked, data.questions))
         if locked.batch is not None:
             changes["batch"] = str(locked.batch)
         log_action(

@@ -49,7 +49,7 @@ _QUALIFIER = re.compile(r"[,(]")
 # and also a part of Zoersel), then a 2025 former municipality, then a district of Antwerp
 # ("Deurne"), then a village. The first three are "towns": a town is searched at once and its
 # namesakes offered beside it; namesakes that are all villages are a choice.
-_KIND_RANK = {
+_KIND_RANK: dict[str, int] = {
     PlaceName.Kind.MUNICIPALITY: 0,
     PlaceName.Kind.FORMER_MUNICIPALITY: 1,
     PlaceName.Kind.DISTRICT: 2,
@@ -232,41 +232,50 @@ def _resolve_postal_code(query: str, typed: _Typed) -> PlaceResolution:
     name is not at that code, is the code (9030 Mariakerke).
     """
     code = typed.code
-    rows = PostalCode.objects.filter(code=code).select_related("municipality")
-    if typed.keys:
+    codes = (
+        PostalCode.objects.filter(code=code)
+        .select_related("municipality")
+        .order_by("municipality_id")
+    )
+    named_here: list[PlaceName] = []
+    if not typed.keys:
+        rows = list(codes)
+    else:
         # A LEFT JOIN: a code row without such a name comes once, with the names empty.
-        rows = rows.annotate(
-            named=FilteredRelation(
-                "municipality__place_names",
-                condition=Q(
-                    municipality__place_names__key__in=typed.keys,
-                    municipality__place_names__postal_code=code,
+        annotated = list(
+            codes.annotate(
+                named=FilteredRelation(
+                    "municipality__place_names",
+                    condition=Q(
+                        municipality__place_names__key__in=typed.keys,
+                        municipality__place_names__postal_code=code,
+                    ),
                 ),
-            ),
-            named_key=F("named__key"),
-            named_label=F("named__label"),
-            named_kind=F("named__kind"),
-            named_latitude=F("named__latitude"),
-            named_longitude=F("named__longitude"),
+                named_key=F("named__key"),
+                named_label=F("named__label"),
+                named_kind=F("named__kind"),
+                named_latitude=F("named__latitude"),
+                named_longitude=F("named__longitude"),
+            )
         )
-    rows = list(rows.order_by("municipality_id"))
+        rows = list(annotated)
+        named = [row for row in annotated if row.named_key]
+        # The whole name before its part ("Haren, 3700 Tongeren-Borgloon" -> "haren").
+        whole = [row for row in named if row.named_key == typed.keys[0]]
+        named_here = [
+            PlaceName(
+                key=row.named_key,
+                label=row.named_label,
+                kind=row.named_kind,
+                municipality=row.municipality,
+                postal_code=code,
+                latitude=row.named_latitude,
+                longitude=row.named_longitude,
+            )
+            for row in whole or named
+        ]
     if not rows:
         return PlaceResolution(query=query, status=NOT_FOUND)
-    named = [row for row in rows if getattr(row, "named_key", None)]
-    # The whole name before its part ("Haren, 3700 Tongeren-Borgloon" -> "haren").
-    whole = [row for row in named if row.named_key == typed.keys[0]]
-    named_here = [
-        PlaceName(
-            key=row.named_key,
-            label=row.named_label,
-            kind=row.named_kind,
-            municipality=row.municipality,
-            postal_code=code,
-            latitude=row.named_latitude,
-            longitude=row.named_longitude,
-        )
-        for row in whole or named
-    ]
     if named_here:
         return _decide(query, named_here)
     # A code of two municipalities (1040 Etterbeek and Brussel): the one the typed name names,

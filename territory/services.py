@@ -187,7 +187,11 @@ def _newer_population_than(day: date) -> dict[str, tuple[int, date]]:
     rows = Municipality.objects.filter(population_date__gt=day).values_list(
         "refnis", "population", "population_date"
     )
-    return {refnis: (population, population_date) for refnis, population, population_date in rows}
+    return {
+        refnis: (population, population_date)
+        for refnis, population, population_date in rows
+        if population_date is not None  # the filter above excludes NULL; this tells mypy so
+    }
 
 
 def _load_postal_codes(pairs: Sequence[tuple[str, str]], own: dict[str, list[Locality]]) -> int:

@@ -1,6 +1,6 @@
 """Forged dates at the edges of the calendar (9999-12-31, 0001-01-01) on every page and endpoint
 that reads a date: a clear answer, never a 500. One day after 9999-12-31 does not exist, so any
-arithmetic on such a date would raise OverflowError; `digipunt.dates` refuses them first."""
+arithmetic on such a date would raise OverflowError; `core.dates` refuses them first."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 from django.test import Client
 
+from accounts.api_tokens import api_token_create
 from network.hours_document import closure, extra_opening
-from questions.api.tokens import api_token_create
 from tests.appointments.helpers import EVERY_DAY, book, enable_booking, tomorrow_at
 from tests.cast import sign_in, url
 from tests.questions.api_support import body, post
@@ -34,19 +34,22 @@ def site(cast):
 
 @pytest.mark.parametrize("code", FAR_CODES)
 def test_the_public_booking_pages_refuse_a_slot_code_far_away(client, site, code):
-    page = url("booking:book", slug=site.slug)
+    page = url("appointments:online-book", slug=site.slug)
     assert client.get(page, {"time": code}).status_code == 200
     posted = client.post(page, {"starts_at": code, "name": "Jan", "phone": "0470123456"})
     assert posted.status_code == 200
     assert "Jan" in posted.content.decode()  # what was typed comes back
     _appointment, token = book(site, tomorrow_at(10))
-    manage = url("booking:manage", token=token)
+    manage = url("appointments:online-manage", token=token)
     assert client.post(manage, {"action": "move", "starts_at": code}).status_code in (200, 302)
 
 
 @pytest.mark.parametrize("day", FAR_DAYS)
 def test_weeks_far_away_are_not_shown(client, site, day):
-    assert client.get(url("booking:book", slug=site.slug), {"week": day}).status_code == 200
+    assert (
+        client.get(url("appointments:online-book", slug=site.slug), {"week": day}).status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize("day", FAR_DAYS)
@@ -72,10 +75,10 @@ def test_staff_booking_refuses_a_slot_code_far_away(cast, site, code):
 @pytest.mark.parametrize(("start", "end"), [(FAR_DAYS[0], FAR_DAYS[0]), (FAR_DAYS[1], FAR_DAYS[1])])
 def test_figures_of_a_period_far_away_say_which_dates_can_be_counted(cast, start, end):
     client = sign_in(client_for(), cast.coordinator)
-    for name in ("figures:site", "figures:site-csv"):
+    for name in ("questions:figures", "questions:figures-csv"):
         response = client.get(url(name, site_id=cast.gent_a.pk), {"from": start, "to": end})
         assert response.status_code in (200, 400), name
-    page = client.get(url("figures:site", site_id=cast.gent_a.pk), {"from": start, "to": end})
+    page = client.get(url("questions:figures", site_id=cast.gent_a.pk), {"from": start, "to": end})
     assert "Choose dates between 2000 and 2099." in page.content.decode()
 
 
@@ -97,12 +100,15 @@ def test_a_closure_far_away_in_the_hours_breaks_no_page(cast, client, day):
     site.save()
     staff = sign_in(client_for(), cast.coordinator)
     for page in (
-        url("public:site", slug=site.slug),
-        url("public:search") + "?q=9000",
+        url("network:site", slug=site.slug),
+        url("network:search") + "?q=9000",
         "/api/sites.geojson",
     ):
         assert client.get(page).status_code == 200, page
-    for page in (url("staff:site", site_id=site.pk), url("staff:site-hours", site_id=site.pk)):
+    for page in (
+        url("workspace:today", site_id=site.pk),
+        url("network:site-hours", site_id=site.pk),
+    ):
         assert staff.get(page).status_code == 200, page
 
 

@@ -4,21 +4,58 @@ The URL list comes from the URL configuration itself, so a new staff URL without
 makes `test_every_staff_url_has_a_row_in_the_matrix` fail. Denied means 404 when the object is
 outside the person's scope (its existence is not revealed) and 403 when they can see it but their
 role does not allow the action. Objects of another organisation answer 404.
+
+The cast is built once for the module (see `module_cast`); every case still runs in its own
+transaction, rolled back after it, on top of that.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Membership
-from tests.cast import Cast, sign_in
+from tests.cast import Cast, make_cast, sign_in
 
 pytestmark = pytest.mark.django_db
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def module_cast(territory, django_db_setup, django_db_blocker) -> Iterator[Cast]:
+    """The cast, built once for this module's ~500 cases inside a transaction that is rolled back
+    when the module is done (what Django's `TestCase.setUpTestData` does for a class).
+
+    pytest-django's `db` fixture, set up after this one, wraps each case in a savepoint of this
+    transaction and rolls it back after the case, so what one case writes never reaches the next.
+    """
+    block = transaction.atomic()
+    with django_db_blocker.unblock():
+        block.__enter__()
+    try:
+        # Hashed as for every other test (the function-scoped `_fast_password_hashing`).
+        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            cast = make_cast()
+        yield cast
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
+@pytest.fixture
+def cast(module_cast, db) -> Cast:
+    """This module's cast, as a fresh copy for each case: a case that changes one of its objects
+    in memory (signing in sets `last_login`) leaves the next case's copy as it was built."""
+    return copy.deepcopy(module_cast)
+
 
 ROLES = (
     "anonymous",
@@ -89,7 +126,7 @@ MATRIX: dict[str, Row] = {
         kwargs=lambda cast: {"uidb64": "MQ", "token": "set-password"}, public=True
     ),
     "accounts:password-reset-complete": Row(public=True),
-    "team:accept": Row(
+    "accounts:invitation": Row(
         kwargs=lambda cast: {"token": "no-such-token"}, public=True, ok=frozenset({404})
     ),
     # Any signed-in person, about themselves.
@@ -98,17 +135,17 @@ MATRIX: dict[str, Row] = {
     "accounts:recovery-codes": Row(ok=frozenset({200, 302})),
     "accounts:logout": Row(public=True, ok=frozenset({200, 302})),
     "accounts:logout-everywhere": Row(method="post", ok=frozenset({302})),
-    "staff:home": Row(ok=frozenset({200, 302})),
-    "staff:switch": Row(query="?site=0", ok=frozenset({302})),
+    "workspace:home": Row(ok=frozenset({200, 302})),
+    "workspace:switch": Row(query="?site=0", ok=frozenset({302})),
     # One site.
-    "staff:site": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
-    "staff:site-edit": Row(
+    "workspace:today": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "network:site-edit": Row(
         kwargs=gent_a, other_org=aalst, allowed=SITE_EDITORS, forbidden=frozenset({"volunteer"})
     ),
-    "staff:site-hours": Row(
+    "network:site-hours": Row(
         kwargs=gent_a, other_org=aalst, allowed=SITE_EDITORS, forbidden=frozenset({"volunteer"})
     ),
-    "staff:site-verify": Row(
+    "network:site-verify": Row(
         kwargs=gent_a,
         other_org=aalst,
         allowed=SITE_EDITORS,
@@ -117,11 +154,11 @@ MATRIX: dict[str, Row] = {
         forbidden=frozenset({"volunteer"}),
     ),
     # One organisation.
-    "staff:organisation-sites": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
-    "staff:site-create": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
-    "team:team": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
-    "team:invite": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
-    "team:member": Row(kwargs=gent_member, other_org=aalst_member, allowed=ORG_ADMINS),
+    "network:organisation-sites": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
+    "network:site-create": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
+    "accounts:team": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
+    "accounts:team-invite": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
+    "accounts:team-member": Row(kwargs=gent_member, other_org=aalst_member, allowed=ORG_ADMINS),
     "audit:organisation-audit": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
     # --- contacts and visitor codes ---
     "questions:contact-new": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
@@ -194,18 +231,18 @@ MATRIX: dict[str, Row] = {
     # No `other_org` for the figures: the network analyst rightly sees every site's figures, so
     # another organisation's site is not a 404 for every role. tests/questions/test_figures.py
     # checks that case role by role instead.
-    "figures:site": Row(
+    "questions:figures": Row(
         kwargs=gent_a,
         allowed=frozenset({"coordinator", "org_admin", "analyst", "platform_admin"}),
         forbidden=frozenset({"volunteer"}),
     ),
-    "figures:site-csv": Row(
+    "questions:figures-csv": Row(
         kwargs=gent_a,
         allowed=frozenset({"coordinator", "org_admin", "analyst", "platform_admin"}),
         forbidden=frozenset({"volunteer"}),
     ),
-    "api_tokens:list": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
-    "api_tokens:revoke": Row(
+    "accounts:api-tokens": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
+    "accounts:api-token-revoke": Row(
         kwargs=lambda cast: __import__("tests.questions.api_support", fromlist=["_"]).matrix_token(
             cast
         ),

@@ -119,7 +119,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         "idle_minutes": settings.STAFF_SESSION_IDLE_SECONDS // 60,
         "max_hours": settings.STAFF_SESSION_MAX_SECONDS // 3600,
     }
-    return render(request, "accounts/login.html", context)
+    return render(request, "accounts/staff/login.html", context)
 
 
 @sensitive_post_parameters("code")
@@ -127,7 +127,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(GET_POST)
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     return _second_factor_page(
-        request, CodeForm, services.code_step, "accounts/two_factor_verify.html"
+        request, CodeForm, services.code_step, "accounts/staff/two_factor_verify.html"
     )
 
 
@@ -136,7 +136,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(GET_POST)
 def recovery_verify(request: HttpRequest) -> HttpResponse:
     return _second_factor_page(
-        request, RecoveryCodeForm, services.recovery_step, "accounts/recovery_verify.html"
+        request, RecoveryCodeForm, services.recovery_step, "accounts/staff/recovery_verify.html"
     )
 
 
@@ -202,7 +202,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             # any cache), so they are never shown again.
             return render(
                 request,
-                "accounts/recovery_codes_new.html",
+                "accounts/staff/recovery_codes_new.html",
                 {"codes": codes, "next": next_url or resolve_url(settings.LOGIN_REDIRECT_URL)},
             )
         form.add_error(
@@ -219,7 +219,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "secret_grouped": two_factor.secret_grouped(secret),
         "replacing": two_factor.confirmed_device(request.user) is not None,
     }
-    return render(request, "accounts/two_factor_setup.html", context)
+    return render(request, "accounts/staff/two_factor_setup.html", context)
 
 
 @sensitive_post_parameters("code")
@@ -235,7 +235,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         if outcome.step == Step.SIGNED_IN:
             return render(
                 request,
-                "accounts/recovery_codes_new.html",
+                "accounts/staff/recovery_codes_new.html",
                 {"codes": outcome.recovery_codes, "next": resolve_url(settings.LOGIN_REDIRECT_URL)},
             )
         if outcome.step == Step.PAUSED and outcome.paused_until is not None:
@@ -247,7 +247,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         "left": two_factor.recovery_codes_left(request.user),
         "next": _next_url(request) or resolve_url(settings.LOGIN_REDIRECT_URL),
     }
-    return render(request, "accounts/recovery_codes.html", context)
+    return render(request, "accounts/staff/recovery_codes.html", context)
 
 
 # -- signing out --------------------------------------------------------------------------------
@@ -263,7 +263,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    return render(request, "accounts/logout.html", {"everywhere": not _half_signed_in(request)})
+    return render(
+        request, "accounts/staff/logout.html", {"everywhere": not _half_signed_in(request)}
+    )
 
 
 @require_POST
@@ -296,9 +298,9 @@ def _half_signed_in(request: HttpRequest) -> bool:
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    template_name = "accounts/password_reset_form.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
+    template_name = "accounts/staff/password_reset_form.html"
+    email_template_name = "accounts/messages/password_reset.txt"
+    subject_template_name = "accounts/messages/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
 
     @property
@@ -309,12 +311,12 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 password_reset = PasswordResetView.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
-    template_name="accounts/password_reset_done.html"
+    template_name="accounts/staff/password_reset_done.html"
 )
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="accounts/password_reset_confirm.html",
+    template_name="accounts/staff/password_reset_confirm.html",
     success_url=reverse_lazy("accounts:password-reset-complete"),
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
-    template_name="accounts/password_reset_complete.html"
+    template_name="accounts/staff/password_reset_complete.html"
 )

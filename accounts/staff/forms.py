@@ -2,7 +2,7 @@
 
 They only parse what was typed; the rules (which roles, which sites, password strength, the last
 organisation admin) live in `accounts.services`, whose `ValidationError`s the views put back on
-these forms with `digipunt.forms.add_service_errors`.
+these forms with `core.forms.add_service_errors`.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from accounts.staff.forms import (
     NewAccountForm,
     RoleForm,
 )
-from digipunt.forms import add_service_errors
+from core.forms import add_service_errors
 
 
 @staff_view
@@ -45,7 +45,7 @@ def team(request: HttpRequest, organisation_id: int) -> HttpResponse:
         "memberships": selectors.team_of(organisation),
         "invitations": selectors.pending_invitations(organisation),
     }
-    return render(request, "team/team.html", context)
+    return render(request, "accounts/staff/team/team.html", context)
 
 
 @staff_view
@@ -73,13 +73,13 @@ def invite(request: HttpRequest, organisation_id: int) -> HttpResponse:
                     "date": _short_date(invitation.expires_at),
                 },
             )
-            return redirect("team:team", organisation_id=organisation.pk)
+            return redirect("accounts:team", organisation_id=organisation.pk)
     context = {
         "organisation": organisation,
         "form": form,
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
-    return render(request, "team/invite.html", context)
+    return render(request, "accounts/staff/team/invite.html", context)
 
 
 @staff_view
@@ -101,14 +101,14 @@ def member(request: HttpRequest, organisation_id: int, membership_id: int) -> Ht
         else:
             return HttpResponseBadRequest()
         if done:
-            return redirect("team:team", organisation_id=organisation.pk)
+            return redirect("accounts:team", organisation_id=organisation.pk)
     context = {
         "organisation": organisation,
         "membership": membership,
         "role_form": role_form,
         "problems": problems,
     }
-    return render(request, "team/member.html", context)
+    return render(request, "accounts/staff/team/member.html", context)
 
 
 def _change_role(request: HttpRequest, membership: Membership, form: RoleForm) -> bool:
@@ -179,7 +179,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         "existing": existing is not None,
         "form": form,
     }
-    return render(request, "team/accept.html", context)
+    return render(request, "accounts/staff/team/accept.html", context)
 
 
 def _unusable(invitation: Invitation | None) -> str:
@@ -195,7 +195,7 @@ def _unusable(invitation: Invitation | None) -> str:
 def _unusable_page(request: HttpRequest, reason: str) -> HttpResponse:
     # 404 for a link that never existed; 410 (gone) for one that did but cannot be used again.
     status = 404 if reason == "unknown" else 410
-    return render(request, f"team/invitation_{reason}.html", status=status)
+    return render(request, f"accounts/staff/team/invitation_{reason}.html", status=status)
 
 
 def _welcome(request: HttpRequest, membership: Membership) -> HttpResponse:

@@ -16,7 +16,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from digipunt.dates import within_range
+from core.dates import within_range
 from network.models import LANGUAGE_NAMES, Site, Theme
 
 SLOT_CODE_FORMAT = "%Y%m%dT%H%MZ"

@@ -3,8 +3,9 @@ move or cancel the appointment through the secret link.
 
 Everything works without JavaScript: the week of free times is a list of radio buttons in a plain
 GET form, and every change is a POST answered with a redirect (post/redirect/get). Views stay
-thin: `appointments.slots` lists the times, `appointments.services` books, moves and cancels,
-and any refusal comes back next to what the resident typed.
+thin: `appointments.slots` lists the times, `appointments.services` books,
+`appointments.changes` moves and cancels, and any refusal comes back next to what the resident
+typed.
 
 A second submission of the same booking form (a double click, the back button) is recognised by
 the form's random `submission` token and answered with the same confirmation; the service
@@ -29,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from appointments import resident_messages, selectors, services
+from appointments import changes, resident_messages, selectors, services
 from appointments.models import Appointment, BookingSettings
 from appointments.public.forms import (
     AppointmentForm,
@@ -39,7 +40,7 @@ from appointments.public.forms import (
     slot_code,
 )
 from appointments.slots import Week, find_slot, free_week, week_to_show
-from digipunt.forms import add_service_errors
+from core.forms import add_service_errors
 from network.models import Site
 from notifications.phones import can_receive_sms
 
@@ -202,7 +203,7 @@ def _refused(
 
 
 def _to_confirmation(token: str, *, again: bool = False) -> HttpResponse:
-    url = reverse("booking:confirmation", kwargs={"token": token})
+    url = reverse("appointments:online-booked", kwargs={"token": token})
     return redirect(f"{url}?{urlencode({'again': 1})}" if again else url)
 
 
@@ -272,7 +273,8 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _manage_url(token: str, done: str) -> str:
-    return f"{reverse('booking:manage', kwargs={'token': token})}?{urlencode({'done': done})}"
+    manage = reverse("appointments:online-manage", kwargs={"token": token})
+    return f"{manage}?{urlencode({'done': done})}"
 
 
 def _cancel(
@@ -282,7 +284,7 @@ def _cancel(
         context["confirm_cancel"] = True
         return _no_store(render(request, "appointments/public/manage.html", context))
     try:
-        services.appointment_cancel(actor=None, appointment=appointment)
+        changes.appointment_cancel(actor=None, appointment=appointment)
     except ValidationError as error:
         context["errors"] = error.messages
         return _no_store(render(request, "appointments/public/manage.html", context))
@@ -315,7 +317,7 @@ def _move(
     text = request.POST.get("starts_at", "")
     starts_at = parse_slot_code(text)
     try:
-        services.appointment_move(actor=None, appointment=appointment, starts_at=starts_at)
+        changes.appointment_move(actor=None, appointment=appointment, starts_at=starts_at)
     except ValidationError as error:
         day = timezone.localdate(starts_at) if starts_at is not None else None
         return _move_page(request, appointment, context, day, errors=error.messages)

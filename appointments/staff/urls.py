@@ -4,7 +4,6 @@ from django.urls import path
 
 from appointments.staff import views
 
-app_name = "appointments"
 urlpatterns = [
     path("sites/<int:site_id>/appointments/", views.agenda, name="agenda"),
     path("sites/<int:site_id>/appointments/new/", views.book, name="book"),

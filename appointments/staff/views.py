@@ -3,7 +3,9 @@ settings, and the agenda's actions (helped: register as a contact; did not come;
 
 Views stay thin: `accounts.permissions.site_for` decides who may work at the site (another
 site's id is a 404), `appointments.selectors` reads (an appointment of another site is a 404),
-`appointments.services` writes, and refusals come back as clear messages.
+`appointments.services` (booking), `appointments.changes` (cancel, mark) and
+`appointments.contacts` (helped: register the contact) write, and refusals come back as clear
+messages.
 """
 
 from __future__ import annotations
@@ -24,13 +26,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import staff_view
 from accounts.permissions import Can, site_for, sites_for
-from appointments import selectors, services
+from appointments import changes, contacts, selectors, services
 from appointments.models import Appointment
 from appointments.public.forms import new_submission_token, parse_day, slot_code
 from appointments.slots import week_to_show
 from appointments.staff.forms import BookingSettingsForm, CallerAppointmentForm
-from digipunt.dates import clock
-from digipunt.forms import add_service_errors
+from core.dates import clock
+from core.forms import add_service_errors
 from network.models import Site
 
 ACTIONS = ("register", "no-show", "cancel")
@@ -84,15 +86,15 @@ def action(request: HttpRequest, site_id: int, appointment_id: int, action: str)
         return render(request, "appointments/staff/cancel.html", context)
     try:
         if action == "register":
-            services.appointment_register_contact(actor=request.user, appointment=appointment)
+            contacts.appointment_register_contact(actor=request.user, appointment=appointment)
             done = _("%(name)s is registered as a contact (reference %(reference)s).")
         elif action == "no-show":
-            services.appointment_mark(
+            changes.appointment_mark(
                 actor=request.user, appointment=appointment, status=Appointment.Status.NO_SHOW
             )
             done = _("%(name)s is marked as not come (reference %(reference)s).")
         else:
-            services.appointment_cancel(actor=request.user, appointment=appointment)
+            changes.appointment_cancel(actor=request.user, appointment=appointment)
             done = _("The appointment of %(name)s is cancelled (reference %(reference)s).")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -90,7 +90,7 @@ def organisation_audit(request: HttpRequest, organisation_id: int) -> HttpRespon
         for entry in page
     ]
     context = {"organisation": organisation, "page": page, "rows": rows}
-    return render(request, "staff/audit.html", context)
+    return render(request, "audit/staff/audit.html", context)
 
 
 def describe_changes(entry: AuditEntry) -> list[str]:

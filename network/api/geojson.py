@@ -13,6 +13,7 @@ from typing import Any
 
 from network import hours_document
 from network.api.links import public_site_url
+from network.hours_formats import to_osm
 from network.models import Site
 
 logger = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ def osm_opening_hours(site: Site, today: date) -> str | None:
     document does not parse (unknown hours, which is not the same as "off")."""
     if hours_document.readable(site.opening_hours) is None:
         return None
-    return site.schedule().to_osm(since=today)
+    return to_osm(site.schedule(), since=today)
 
 
 def _address(site: Site) -> str:

@@ -17,7 +17,7 @@ def public_site_path(slug: str, lang: str | None = None) -> str:
     lang = lang or settings.LANGUAGE_CODE
     try:
         with translation.override(lang):
-            return reverse("public:site", kwargs={"slug": slug})
+            return reverse("network:site", kwargs={"slug": slug})
     except NoReverseMatch:
         return f"/{lang}/digipunt/{slug}/"
 

@@ -1,4 +1,5 @@
-"""The OpenAPI 3.1 description of the open-data API, as a Python dict served at /api/openapi.json.
+"""The open data's part of the OpenAPI 3.1 document served at /api/openapi.json (`workspace.openapi`
+puts it together with the other APIs' parts).
 
 Adapted from the HSDS 3.0 reference OpenAPI document (openreferral/specification, branch 3.0,
 CC BY-SA 4.0): same paths, parameters and `Page` schema. Where the reference points its `$ref`s
@@ -11,39 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from core.openapi import ApiPart
 from network.api import params
 from network.api.hsds import HSDS_VERSION
 from network.api.links import absolute
 
-API_VERSION = "1.0.0"
 JSON = "application/json"
 GEOJSON = "application/geo+json"
-
-_DESCRIPTION = """\
-Open data of the Digipunten (digital help points) in Flanders and Brussels.
-
-The `/api/hsds/` endpoints follow the Open Referral Human Services Data Specification (HSDS) 3.0.
-Each published Digipunt (site) is an HSDS *location*; each of the up to four things it offers
-(help with digital questions, internet and computers, device lending, courses and workshops) is an
-HSDS *service* at that location, provided by the site's *organization*. The themes a site helps
-with (eID and itsme, taxes, ...) are terms of the taxonomy `digipunt-themes`, attached to its
-services as attributes. Identifiers are stable UUIDs.
-
-Opening hours are HSDS schedules (RFC 5545 rules) in Belgian local time (Europe/Brussels); a period
-that lasts until midnight closes at 23:59. Closures are announced in the service's `alert` and make
-its `status` "temporarily closed" while they last.
-
-Names and texts are in Dutch unless `lang` asks for French or English. Every response allows any
-origin (CORS) and may be cached for five minutes. Bad parameters give 400, unknown ids 404, both
-with a JSON body `{"error": "..."}`.
-
-One endpoint is not open data: `POST /api/v1/contacts` lets another tool of an organisation
-register contacts at its Digipunten, with a token of that organisation (bearer authentication). It
-answers 400 with `{"errors": {"field": ["..."]}}` and is never cached.
-
-The HSDS schemas are "Human Services Data Specification: an Open Referral resource
-(https://openreferral.org/)", CC BY-SA 4.0; they are served unchanged under /api/hsds/schemas/.
-"""
 
 
 def _schema(name: str) -> dict[str, str]:
@@ -420,35 +395,15 @@ def _schemas() -> dict[str, Any]:
     }
 
 
-def document() -> dict[str, Any]:
-    """The OpenAPI 3.1 document of the whole API (paths are absolute, from the site root).
-
-    The open data is described here; the authenticated contacts endpoint (`/api/v1/contacts`)
-    by its own app, `questions.api.openapi`, merged in so that clients find one document.
-    """
-    # Imported here: the network app must not depend on the questions app at import time.
-    from questions.api import openapi as contacts_api
-
+def part() -> ApiPart:
+    """The open data's part of the API's one document (`workspace.openapi` assembles it)."""
     error = {"$ref": "#/components/schemas/Error"}
-    return {
-        "openapi": "3.1.0",
-        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
-        "info": {
-            "title": "Digipunt open data API",
-            "version": API_VERSION,
-            "summary": "Digipunten in Flanders and Brussels as Open Referral HSDS 3.0 and "
-            "GeoJSON, and an authenticated endpoint to register contacts.",
-            "description": _DESCRIPTION,
+    return ApiPart(
+        paths=_paths(),
+        schemas=_schemas(),
+        parameters=_parameters(),
+        responses={
+            "BadRequest": _ok("A query parameter is invalid.", error),
+            "NotFound": _ok("No published object has this id.", error),
         },
-        "servers": [{"url": absolute("")}],
-        "paths": {**_paths(), **contacts_api.paths()},
-        "components": {
-            "schemas": {**_schemas(), **contacts_api.schemas()},
-            "securitySchemes": contacts_api.security_schemes(),
-            "parameters": _parameters(),
-            "responses": {
-                "BadRequest": _ok("A query parameter is invalid.", error),
-                "NotFound": _ok("No published object has this id.", error),
-            },
-        },
-    }
+    )

@@ -2,14 +2,15 @@
 
 HSDS paths follow the HSDS 3.0 reference API (no trailing slash, `{id}` path parameters). Ids are
 matched as plain strings so that a malformed id gets the API's JSON 404, not the HTML one.
-Every path here is described in `network.api.openapi` (a test checks that they stay in step).
+Every path here is described in `network.api.openapi` (a test checks that they stay in step);
+the document itself, /api/openapi.json, is assembled at the top (`workspace.openapi`).
 """
 
 from django.urls import path
 
 from network.api import views
 
-app_name = "api"
+app_name = "network_api"
 
 urlpatterns = [
     path("hsds/", views.hsds_root, name="hsds-root"),
@@ -31,5 +32,4 @@ urlpatterns = [
     path("hsds/taxonomy_terms/<str:id>", views.taxonomy_term, name="taxonomy-term"),
     path("hsds/schemas/<str:name>", views.hsds_schema, name="hsds-schema"),
     path("sites.geojson", views.sites_geojson, name="sites-geojson"),
-    path("openapi.json", views.openapi_document, name="openapi"),
 ]

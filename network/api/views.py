@@ -1,4 +1,5 @@
-"""Read-only open-data endpoints: HSDS 3.0 under /api/hsds/, GeoJSON and the OpenAPI document.
+"""Read-only open-data endpoints: HSDS 3.0 under /api/hsds/ and GeoJSON (the OpenAPI document
+that describes them is `workspace.openapi`).
 
 Views are thin: parse parameters (`params`), select (`selection`), map (`hsds`, `geojson`). The
 `api_view` decorator gives every response the same treatment: JSON, open CORS, public caching,
@@ -19,7 +20,7 @@ from django.utils import timezone, translation
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_safe
 
-from network.api import geojson, hsds, openapi, params, selection
+from network.api import geojson, hsds, params, selection
 from network.api.links import absolute
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas" / "hsds"
@@ -104,7 +105,7 @@ def _service_filters(request: HttpRequest, *, locations: bool) -> selection.Filt
 
 @api_view()
 def hsds_root(request: HttpRequest, ctx: hsds.Context) -> dict[str, Any]:
-    return hsds.api_root(absolute(reverse("api:openapi")))
+    return hsds.api_root(absolute(reverse("openapi")))
 
 
 @api_view()
@@ -248,8 +249,3 @@ def hsds_schema(request: HttpRequest, name: str) -> HttpResponse:
 def sites_geojson(request: HttpRequest, ctx: hsds.Context) -> dict[str, Any]:
     sites = selection.with_related(selection.published_sites())
     return geojson.feature_collection(sites, ctx.lang, ctx.today)
-
-
-@api_view()
-def openapi_document(request: HttpRequest, ctx: hsds.Context) -> dict[str, Any]:
-    return openapi.document()

@@ -4,14 +4,14 @@
 
 from django.db import migrations, models
 
-import network.hours_document
+import network.week_mask
 
 
 def fill_open_slots(apps, schema_editor):
     Site = apps.get_model("network", "Site")
     batch = []
     for site in Site.objects.only("pk", "opening_hours").iterator(chunk_size=2000):
-        site.open_slots = network.hours_document.weekly_slots(site.opening_hours)
+        site.open_slots = network.week_mask.weekly_slots(site.opening_hours)
         batch.append(site)
         if len(batch) >= 2000:
             Site.objects.bulk_update(batch, ["open_slots"])
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             model_name="site",
             name="open_slots",
             field=models.CharField(
-                default=network.hours_document.every_slot, editable=False, max_length=168
+                default=network.week_mask.every_slot, editable=False, max_length=168
             ),
         ),
         migrations.RunPython(fill_open_slots, migrations.RunPython.noop),

@@ -8,15 +8,16 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
+from network.hours_formats import to_schema_org
 from network.models import Site
 
 
 def site_json_ld(site: Site, today: date) -> dict[str, Any]:
-    hours = site.schedule().to_schema_org(today)
+    hours = to_schema_org(site.schedule(), today)
     document: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "CivicStructure",
-        "@id": settings.SITE_URL + reverse("public:site", kwargs={"slug": site.slug}),
+        "@id": settings.SITE_URL + reverse("network:site", kwargs={"slug": site.slug}),
         "name": site.name,
         "address": {
             "@type": "PostalAddress",

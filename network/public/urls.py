@@ -2,7 +2,6 @@ from django.urls import path
 
 from network.public import views
 
-app_name = "public"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),

@@ -23,7 +23,7 @@ from territory.selectors import Place, PlaceResolution, resolve_place
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/home.html", {"form": FinderForm()})
+    return render(request, "network/public/home.html", {"form": FinderForm()})
 
 
 def _origin_from_location(lat: float, lon: float) -> Place:
@@ -44,7 +44,7 @@ def search(request: HttpRequest) -> HttpResponse:
     # A bad place stops the search; a bad filter, page or location is shown as an error on the
     # form while the search goes on with the values that are valid (a stale bookmark still works).
     if not form.is_valid() and form.has_error("q"):
-        return render(request, "public/results.html", context)
+        return render(request, "network/public/results.html", context)
     data = form.cleaned_data
     filters = Filters(
         service=data.get("service", ""),
@@ -78,7 +78,7 @@ def search(request: HttpRequest) -> HttpResponse:
         context["unfiltered_query"] = _query_without_filters(request)
         context["map_tile_url"] = settings.MAP_TILE_URL
         context["map_attribution"] = settings.MAP_TILE_ATTRIBUTION
-    return render(request, "public/results.html", context)
+    return render(request, "network/public/results.html", context)
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -144,7 +144,7 @@ def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "verified_days_ago": site.verified_days_ago(today),
         "booking_open": _booking_open(site),
     }
-    return render(request, "public/site_detail.html", context)
+    return render(request, "network/public/site_detail.html", context)
 
 
 def _booking_open(site: Site) -> bool:

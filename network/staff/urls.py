@@ -4,11 +4,7 @@ from django.urls import path
 
 from network.staff import views
 
-app_name = "staff"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("switch/", views.switch, name="switch"),
-    path("sites/<int:site_id>/", views.site, name="site"),
     path("sites/<int:site_id>/edit/", views.site_edit, name="site-edit"),
     path("sites/<int:site_id>/hours/", views.site_hours, name="site-hours"),
     path("sites/<int:site_id>/verify/", views.site_verify, name="site-verify"),

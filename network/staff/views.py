@@ -1,4 +1,7 @@
-"""The staff back-office of Digipunten: my sites, a site's day, its information and hours.
+"""The staff back-office of Digipunten: a site's information and hours, an organisation's sites.
+
+The staff home and a site's "today" are the workspace's (`workspace.views`); the network's part
+of "today" is `network.staff.panels`.
 
 Views stay thin: they ask `accounts.permissions` who may do what (a site outside one's scope is a
 404, a visible site without the right is a 403), parse the form, call one service in
@@ -22,100 +25,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import staff_view
 from accounts.permissions import (
     Can,
-    capabilities_at,
     organisation_for,
     organisations_for,
     site_for,
-    sites_for,
 )
-from appointments import selectors as appointment_selectors
-from digipunt.forms import add_service_errors
+from core.forms import add_service_errors
 from network import hours_document, services
 from network.hours import DayHours
 from network.models import Site
-from network.staff.forms import HoursEditor, SiteInformationForm
-from referrals import selectors as referral_selectors
+from network.staff.forms import SiteInformationForm
+from network.staff.hours_editor import HoursEditor
 
-# How far ahead the site's page lists closures (the public page looks as far).
-CLOSURE_DAYS = 60
 # The hours preview shows this many weeks, Monday to Sunday, from the current week.
 PREVIEW_WEEKS = 4
 # Information not checked for this long is flagged on the organisation's list of sites.
 STALE_AFTER_DAYS = 180
-
-
-@staff_view
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """ "My Digipunten": the sites one works for, and the organisations one manages."""
-    user = request.user
-    sites = list(
-        sites_for(user, Can.VIEW_SITE)
-        .select_related("organisation")
-        .order_by("organisation__name", "name")
-    )
-    organisations = list(organisations_for(user, Can.MANAGE_SITES).order_by("name"))
-    # Referrers (social workers) work for no Digipunt: their home is referring residents.
-    can_refer = organisations_for(user, Can.REFER).exists()
-    if len(sites) == 1 and not organisations and not can_refer:
-        return redirect("staff:site", site_id=sites[0].pk)
-    audit_ids = set(organisations_for(user, Can.VIEW_AUDIT).values_list("pk", flat=True))
-    token_ids = set(organisations_for(user, Can.MANAGE_TOKENS).values_list("pk", flat=True))
-    context = {
-        "sites": sites,
-        "organisations": organisations,
-        "audit_ids": audit_ids,
-        "token_ids": token_ids,
-        "can_refer": can_refer,
-    }
-    return render(request, "staff/home.html", context)
-
-
-@staff_view
-@require_GET
-def switch(request: HttpRequest) -> HttpResponse:
-    """The site switcher's target (a plain GET form, so it works without JavaScript)."""
-    chosen = request.GET.get("site", "")
-    if not chosen.isdecimal() or not chosen.isascii():
-        return redirect("staff:home")
-    # The site page itself decides whether this person may see that site.
-    return redirect("staff:site", site_id=int(chosen))
-
-
-@staff_view
-@require_GET
-def site(request: HttpRequest, site_id: int) -> HttpResponse:
-    """A site's "today": today's hours, the next closures, and room for the day's work."""
-    user = request.user
-    current = site_for(user, site_id, Can.VIEW_SITE)
-    can = capabilities_at(user, current)
-    now = timezone.now()
-    today = timezone.localdate(now)
-    schedule = current.schedule()
-    interval = schedule.current_interval(now)
-    context = {
-        "current_site": current,
-        "site": current,
-        "now": now,
-        "today": today,
-        "today_hours": schedule.day(today),
-        "open_now": interval is not None,
-        "closes_at": interval[1] if interval else None,
-        "next_opening": None if interval else schedule.next_opening(now),
-        "closures": schedule.upcoming_closures(today, days=CLOSURE_DAYS),
-        "closure_days": CLOSURE_DAYS,
-        "can_edit": Can.EDIT_SITE in can,
-        "can_register": Can.REGISTER_CONTACTS in can,
-        "can_view_figures": Can.VIEW_FIGURES in can,
-        "can_issue_codes": Can.ISSUE_VISITOR_CODES in can,
-        "new_referrals": (
-            referral_selectors.new_count(user, current.pk) if Can.HANDLE_REFERRALS in can else None
-        ),
-        "switch_sites": list(sites_for(user, Can.VIEW_SITE).only("pk", "name").order_by("name")),
-        # Everyone who sees a site works its agenda (VIEW_SITE roles all have MANAGE_APPOINTMENTS).
-        "appointments_today": appointment_selectors.active_appointments_on(current, today),
-    }
-    return render(request, "staff/site_today.html", context)
 
 
 @staff_view
@@ -134,11 +58,11 @@ def site_edit(request: HttpRequest, site_id: int) -> HttpResponse:
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("The information is saved."))
-                return redirect("staff:site", site_id=current.pk)
+                return redirect("workspace:today", site_id=current.pk)
     else:
         form = SiteInformationForm(instance=current)
     context = {"current_site": current, "site": current, "form": form}
-    return render(request, "staff/site_edit.html", context)
+    return render(request, "network/staff/site_edit.html", context)
 
 
 @staff_view
@@ -166,7 +90,7 @@ def site_hours(request: HttpRequest, site_id: int) -> HttpResponse:
                     save_error = " ".join(error.messages)
                 else:
                     messages.success(request, _("The opening hours are saved."))
-                    return redirect("staff:site", site_id=current.pk)
+                    return redirect("workspace:today", site_id=current.pk)
             else:
                 preview = _preview(current, document, today)
     else:
@@ -180,7 +104,7 @@ def site_hours(request: HttpRequest, site_id: int) -> HttpResponse:
         "preview": preview,
         "today": today,
     }
-    return render(request, "staff/site_hours.html", context)
+    return render(request, "network/staff/site_hours.html", context)
 
 
 def _preview(site: Site, document: dict[str, Any], today: date) -> dict[str, Any]:
@@ -214,7 +138,7 @@ def site_verify(request: HttpRequest, site_id: int) -> HttpResponse:
         )
     else:
         messages.success(request, _("Thank you. The information is marked as checked today."))
-    return redirect("staff:site", site_id=current.pk)
+    return redirect("workspace:today", site_id=current.pk)
 
 
 @staff_view
@@ -235,7 +159,7 @@ def organisation_sites(request: HttpRequest, organisation_id: int) -> HttpRespon
         .filter(pk=organisation.pk)
         .exists(),
     }
-    return render(request, "staff/organisation_sites.html", context)
+    return render(request, "network/staff/organisation_sites.html", context)
 
 
 @staff_view
@@ -254,6 +178,6 @@ def site_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The Digipunt is added. Now add its opening hours."))
-            return redirect("staff:site-hours", site_id=created.pk)
+            return redirect("network:site-hours", site_id=created.pk)
     context = {"organisation": organisation, "form": form}
-    return render(request, "staff/site_create.html", context)
+    return render(request, "network/staff/site_create.html", context)

@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from digipunt.dates import clock
+from core.dates import clock
 from network.hours import DayHours
 from network.models import Accessibility, Service, Site
 

@@ -1,5 +1,5 @@
-"""The OpenAPI 3.1 description of `POST /api/v1/contacts`, merged into the API's one document
-(`network.api.openapi.document`, served at /api/openapi.json).
+"""The OpenAPI 3.1 description of `POST /api/v1/contacts`: this API's part of the one document
+served at /api/openapi.json (`workspace.openapi` assembles it).
 
 Choices are enumerated from the models' `TextChoices`, so the document never lists a value the
 endpoint refuses. Themes and concerns are editable lists, so they are described, not enumerated.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.openapi import ApiPart
 from network.models import LANGUAGE_NAMES
 from questions.api.views import MAX_BODY
 from questions.models import (
@@ -244,6 +245,11 @@ def paths() -> dict[str, Any]:
             }
         }
     }
+
+
+def part() -> ApiPart:
+    """The contacts API's part of the API's one document."""
+    return ApiPart(paths=paths(), schemas=schemas(), security_schemes=security_schemes())
 
 
 def security_schemes() -> dict[str, Any]:

@@ -8,7 +8,7 @@ from django.urls import path
 
 from questions.api import views
 
-app_name = "contacts_api"
+app_name = "questions_api"
 urlpatterns = [
     path("contacts", views.contacts, name="contacts"),
 ]

@@ -23,10 +23,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from accounts import api_tokens as tokens
 from accounts.models import ApiToken
 from network.models import Site
 from questions import selectors
-from questions.api import payload, tokens
+from questions.api import payload
 from questions.models import Source
 from questions.services import AlreadyRegistered, contact_register
 

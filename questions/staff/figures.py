@@ -148,7 +148,7 @@ def site_figures(request: HttpRequest, site_id: int) -> HttpResponse:
         if period
         else "",
     }
-    return render(request, "questions/figures/site.html", context)
+    return render(request, "questions/staff/figures.html", context)
 
 
 def _safe_cell(text: str) -> str:

@@ -4,8 +4,7 @@ from django.urls import path
 
 from questions.staff import figures
 
-app_name = "figures"
 urlpatterns = [
-    path("sites/<int:site_id>/figures/", figures.site_figures, name="site"),
-    path("sites/<int:site_id>/figures.csv", figures.site_figures_csv, name="site-csv"),
+    path("sites/<int:site_id>/figures/", figures.site_figures, name="figures"),
+    path("sites/<int:site_id>/figures.csv", figures.site_figures_csv, name="figures-csv"),
 ]

@@ -4,7 +4,6 @@ from django.urls import path
 
 from questions.staff import views
 
-app_name = "questions"
 urlpatterns = [
     path("sites/<int:site_id>/contacts/new/", views.contact_new, name="contact-new"),
     path(

@@ -103,7 +103,7 @@ def contact_new(request: HttpRequest, site_id: int) -> HttpResponse:
             themes=selectors.themes_by_use(site),
             concerns=concerns,
         )
-    return render(request, "questions/contact_new.html", _page_context(request, site, form))
+    return render(request, "questions/staff/contact_new.html", _page_context(request, site, form))
 
 
 def _own_contact(request: HttpRequest, site: Site, contact_id: int) -> Contact:
@@ -147,7 +147,7 @@ def contact_edit(request: HttpRequest, site_id: int, contact_id: int) -> HttpRes
         "group_size": selectors.group_size(contact),
         "form": form,
     }
-    return render(request, "questions/contact_edit.html", context)
+    return render(request, "questions/staff/contact_edit.html", context)
 
 
 @staff_view
@@ -173,7 +173,7 @@ def contact_delete(request: HttpRequest, site_id: int, contact_id: int) -> HttpR
         "contact": contact,
         "group_size": selectors.group_size(contact),
     }
-    return render(request, "questions/contact_delete.html", context)
+    return render(request, "questions/staff/contact_delete.html", context)
 
 
 # --- visitor cards --------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def visitor_codes(request: HttpRequest, site_id: int) -> HttpResponse:
             messages.info(request, _("Those cards are no longer here. Make new ones below."))
         form = VisitorCardsForm(initial={"count": 10, "form_token": uuid.uuid4().hex})
     context = {"current_site": site, "site": site, "form": form}
-    return render(request, "questions/visitor_codes.html", context)
+    return render(request, "questions/staff/visitor_codes.html", context)
 
 
 def _to_print(site: Site, token: str) -> HttpResponse:
@@ -243,4 +243,4 @@ def _cards(request: HttpRequest, site: Site, codes: list[str]) -> HttpResponse:
         "site": site,
         "cards": cards,
     }
-    return render(request, "questions/visitor_cards.html", context)
+    return render(request, "questions/staff/visitor_cards.html", context)

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import staff_view
 from accounts.permissions import Can, organisations_for, site_for
-from digipunt.forms import add_service_errors
+from core.forms import add_service_errors
 from network.finder import Filters, find_sites
 from network.models import Organisation
 from referrals import selectors, services
@@ -53,7 +53,7 @@ def sent(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.referrals_sent_by(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "referrals/sent.html", {"page": page})
+    return render(request, "referrals/staff/sent.html", {"page": page})
 
 
 @staff_view
@@ -75,7 +75,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 now=now,
                 page_size=settings.FINDER_PAGE_SIZE,
             )
-    return render(request, "referrals/new.html", context)
+    return render(request, "referrals/staff/new.html", context)
 
 
 @staff_view
@@ -125,7 +125,7 @@ def new_for_site(request: HttpRequest, site_id: int) -> HttpResponse:
         "status": status,
         "back_query": request.GET.get("q", ""),
     }
-    return render(request, "referrals/new_for_site.html", context)
+    return render(request, "referrals/staff/new_for_site.html", context)
 
 
 @staff_view
@@ -135,7 +135,7 @@ def sent_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     _referring_organisations(request)
     referral = selectors.referral_sent(request.user, referral_id)
     context = {"referral": referral, "history": selectors.status_history(referral)}
-    return render(request, "referrals/sent_detail.html", context)
+    return render(request, "referrals/staff/sent_detail.html", context)
 
 
 # --- the site -----------------------------------------------------------------------------------
@@ -167,7 +167,7 @@ def inbox(request: HttpRequest, site_id: int) -> HttpResponse:
         "unknown_filter": unknown_filter,
         "new_count": selectors.new_count(request.user, site.pk),
     }
-    return render(request, "referrals/inbox.html", context)
+    return render(request, "referrals/staff/inbox.html", context)
 
 
 @staff_view
@@ -197,4 +197,4 @@ def referral(request: HttpRequest, site_id: int, referral_id: int) -> HttpRespon
         "form": form,
         "history": selectors.status_history(found),
     }
-    return render(request, "referrals/referral.html", context)
+    return render(request, "referrals/staff/referral.html", context)

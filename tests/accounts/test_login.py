@@ -66,10 +66,10 @@ def test_volunteer_signs_in_with_password_and_code_and_reaches_staff_home(cast, 
     response = client.post(reverse("accounts:two-factor-verify"), {"code": current_code()})
 
     assert response.status_code == 302
-    assert response.url == reverse("staff:home") == "/en/staff/"
+    assert response.url == reverse("workspace:home") == "/en/staff/"
     assert client.session[TWO_FACTOR_VERIFIED] is True
     assert client.session[SESSION_STARTED]
-    assert client.get(reverse("staff:home"), follow=True).status_code == 200
+    assert client.get(reverse("workspace:home"), follow=True).status_code == 200
 
 
 def test_email_address_is_matched_whatever_its_capitals_and_spaces(cast, client):
@@ -80,7 +80,7 @@ def test_email_address_is_matched_whatever_its_capitals_and_spaces(cast, client)
 def test_analyst_without_personal_data_signs_in_with_the_password_alone(cast, client):
     response = password_step(client, "analyst@example.org")
 
-    assert response.url == reverse("staff:home")
+    assert response.url == reverse("workspace:home")
     assert is_signed_in(client)
     assert SESSION_STARTED in client.session
     assert TWO_FACTOR_VERIFIED not in client.session
@@ -104,7 +104,7 @@ def test_volunteer_without_an_app_is_signed_in_only_to_set_one_up(cast, client):
     assert response.url == reverse("accounts:two-factor-setup")
     assert is_signed_in(client)
     assert TWO_FACTOR_VERIFIED not in client.session
-    staff_page = client.get(reverse("staff:home"))
+    staff_page = client.get(reverse("workspace:home"))
     assert staff_page.status_code == 302
     assert staff_page.url.startswith(reverse("accounts:two-factor-setup"))
 
@@ -212,7 +212,7 @@ def test_four_failures_still_let_the_right_password_in_and_are_then_forgotten(ca
 
     response = password_step(client, "analyst@example.org")
 
-    assert response.url == reverse("staff:home")
+    assert response.url == reverse("workspace:home")
     assert not FailedLogin.objects.filter(email="analyst@example.org").exists()
 
 
@@ -234,7 +234,7 @@ def test_failures_older_than_a_day_are_deleted_on_the_next_attempt(cast, client)
 
 
 def test_next_on_this_site_is_followed_after_both_steps(cast, client):
-    target = reverse("staff:site", kwargs={"site_id": cast.gent_a.pk})
+    target = reverse("workspace:today", kwargs={"site_id": cast.gent_a.pk})
     response = client.post(
         login_url(next=target), {"email": "volunteer@example.org", "password": PASSWORD}
     )
@@ -256,7 +256,7 @@ def test_next_to_another_site_is_ignored(cast, client, evil):
         login_url(next=evil), {"email": "analyst@example.org", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert response.url == reverse("staff:home")
+    assert response.url == reverse("workspace:home")
 
 
 def test_next_to_another_site_is_dropped_at_the_code_step_too(cast, client):
@@ -265,11 +265,11 @@ def test_next_to_another_site_is_dropped_at_the_code_step_too(cast, client):
         reverse("accounts:two-factor-verify"),
         {"code": current_code(), "next": "https://evil.example/"},
     )
-    assert response.url == reverse("staff:home")
+    assert response.url == reverse("workspace:home")
 
 
 def test_login_page_says_why_when_a_staff_page_sent_someone_there(cast, client):
-    response = client.get(reverse("staff:home"))
+    response = client.get(reverse("workspace:home"))
     assert response.url.startswith(reverse("accounts:login"))
 
     page = client.get(response.url).content.decode()

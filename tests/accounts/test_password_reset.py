@@ -120,7 +120,7 @@ def test_new_password_ends_the_sessions_signed_in_with_the_old_one(cast, client)
     set_url = client.get(link, follow=True).redirect_chain[-1][0]
     client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
 
-    assert tablet.get(reverse("staff:home")).status_code == 302
+    assert tablet.get(reverse("workspace:home")).status_code == 302
 
 
 @pytest.mark.parametrize(

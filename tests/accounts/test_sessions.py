@@ -35,7 +35,7 @@ def _english():
 
 
 def staff_home() -> str:
-    return reverse("staff:home")
+    return reverse("workspace:home")
 
 
 def set_clock(client: Client, *, started_ago: float, last_seen_ago: float) -> None:

@@ -51,12 +51,16 @@ ROLES = [
 
 
 def test_the_urls_are_where_the_rest_of_the_staff_side_links_to(cast):
-    assert reverse("team:team", kwargs={"organisation_id": 7}) == "/nl/staff/organisations/7/team/"
-    assert reverse("team:invite", kwargs={"organisation_id": 7}).endswith("/7/team/invite/")
-    assert reverse("team:member", kwargs={"organisation_id": 7, "membership_id": 3}).endswith(
-        "/7/team/3/"
+    assert (
+        reverse("accounts:team", kwargs={"organisation_id": 7}) == "/nl/staff/organisations/7/team/"
     )
-    assert reverse("team:accept", kwargs={"token": "abc"}) == "/nl/staff/invitation/abc/"
+    assert reverse("accounts:team-invite", kwargs={"organisation_id": 7}).endswith(
+        "/7/team/invite/"
+    )
+    assert reverse(
+        "accounts:team-member", kwargs={"organisation_id": 7, "membership_id": 3}
+    ).endswith("/7/team/3/")
+    assert reverse("accounts:invitation", kwargs={"token": "abc"}) == "/nl/staff/invitation/abc/"
 
 
 @pytest.mark.parametrize("role", ROLES)

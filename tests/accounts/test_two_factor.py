@@ -120,13 +120,13 @@ def test_code_with_a_space_in_the_middle_is_fine(cast, client):
     password_step(client)
     code = current_code()
     response = client.post(reverse(VERIFY), {"code": f"{code[:3]} {code[3:]}"})
-    assert response.url == reverse("staff:home")
+    assert response.url == reverse("workspace:home")
 
 
 def test_totp_code_is_never_accepted_twice(cast, client):
     code = current_code()
     password_step(client)
-    assert client.post(reverse(VERIFY), {"code": code}).url == reverse("staff:home")
+    assert client.post(reverse(VERIFY), {"code": code}).url == reverse("workspace:home")
     client.post(reverse("accounts:logout"))
 
     password_step(client)
@@ -179,7 +179,7 @@ def test_codes_one_step_early_or_late_are_accepted_but_no_further(offset, accept
 def test_volunteer_with_the_password_only_cannot_reach_a_staff_page(cast, client):
     password_only(client, cast.volunteer)
 
-    response = client.get(reverse("staff:home"))
+    response = client.get(reverse("workspace:home"))
 
     assert response.status_code == 302
     assert response.url.startswith(reverse(VERIFY))
@@ -209,7 +209,7 @@ def test_signed_in_with_the_password_only_the_code_page_finishes_the_second_fact
 
     response = client.post(reverse(VERIFY), {"code": current_code()})
 
-    assert response.url == reverse("staff:home")
+    assert response.url == reverse("workspace:home")
     assert client.session[TWO_FACTOR_VERIFIED] is True
     assert client.session.session_key != before
 
@@ -250,7 +250,7 @@ def test_setup_shows_a_qr_code_and_the_key_and_then_ten_recovery_codes_once(cast
     assert client.session[TWO_FACTOR_VERIFIED] is True
     assert SETUP_SESSION_KEY not in client.session
     assert AuditEntry.objects.filter(action="two_factor_set_up", object_id=str(person.pk)).exists()
-    assert client.get(reverse("staff:home"), follow=True).status_code == 200
+    assert client.get(reverse("workspace:home"), follow=True).status_code == 200
     # The codes are not shown again.
     assert not any(code in client.get(reverse(SETUP)).content.decode() for code in codes)
 
@@ -329,7 +329,7 @@ def test_recovery_code_step_without_the_password_step_is_refused(cast, client):
 def test_recovery_code_sign_in_says_how_many_are_left_and_offers_a_new_phone(cast, client):
     codes = two_factor.recovery_codes_issue(user=cast.volunteer)
     password_step(client)
-    target = reverse("staff:site", kwargs={"site_id": cast.gent_a.pk})
+    target = reverse("workspace:today", kwargs={"site_id": cast.gent_a.pk})
     response = client.post(reverse(RECOVERY), {"code": codes[0], "next": target}, follow=True)
     html = response.content.decode()
     assert "You have 9 codes left." in html

@@ -10,10 +10,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from appointments import services, slots
+from appointments import changes, services, slots
 from appointments.models import Appointment, Slot
 from audit.models import AuditEntry
-from digipunt import references
+from core import references
 from network.hours_document import closure
 from tests.appointments.helpers import (
     at,
@@ -304,6 +304,6 @@ def test_an_appointment_may_move_to_a_new_time_that_overlaps_only_its_own_old_on
     appointment, _token = book(site, tomorrow_at(9, 30))
     enable_booking(site, slot_minutes=45)
 
-    moved = services.appointment_move(actor=None, appointment=appointment, starts_at=tomorrow_at(9))
+    moved = changes.appointment_move(actor=None, appointment=appointment, starts_at=tomorrow_at(9))
 
     assert moved.starts_at == tomorrow_at(9)

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from appointments import services
+from appointments import changes, contacts, reminders
 from appointments.models import Appointment, Slot
 from audit.models import AuditEntry
 from network.models import Theme
@@ -30,7 +30,7 @@ def test_cancelling_frees_the_place_for_someone_else():
     site = bookable_site()
     appointment, _token = book(site, tomorrow_at(10))
 
-    cancelled = services.appointment_cancel(actor=None, appointment=appointment)
+    cancelled = changes.appointment_cancel(actor=None, appointment=appointment)
 
     assert cancelled.status == Appointment.Status.CANCELLED
     assert cancelled.cancelled_at is not None
@@ -43,10 +43,10 @@ def test_cancelling_frees_the_place_for_someone_else():
 def test_an_appointment_cannot_be_cancelled_twice():
     site = bookable_site()
     appointment, _token = book(site, tomorrow_at(10))
-    services.appointment_cancel(actor=None, appointment=appointment)
+    changes.appointment_cancel(actor=None, appointment=appointment)
 
     with pytest.raises(ValidationError) as error:
-        services.appointment_cancel(actor=None, appointment=appointment)
+        changes.appointment_cancel(actor=None, appointment=appointment)
 
     assert "can no longer be changed" in " ".join(error.value.messages)
     assert booked(tomorrow_at(10)) == 0
@@ -58,7 +58,7 @@ def test_a_past_appointment_cannot_be_cancelled():
     appointment, _token = stored_appointment(site, past)
 
     with pytest.raises(ValidationError) as error:
-        services.appointment_cancel(actor=None, appointment=appointment)
+        changes.appointment_cancel(actor=None, appointment=appointment)
 
     assert "already started or passed" in " ".join(error.value.messages)
     assert Slot.objects.get(pk=appointment.slot_id).booked == 1
@@ -68,7 +68,7 @@ def test_a_cancellation_by_staff_is_audited_without_personal_data(cast):
     site = bookable_site()
     appointment, _token = book(site, tomorrow_at(10))
 
-    services.appointment_cancel(actor=cast.volunteer, appointment=appointment)
+    changes.appointment_cancel(actor=cast.volunteer, appointment=appointment)
 
     entry = AuditEntry.objects.get(action="appointment.cancel")
     assert entry.actor == cast.volunteer
@@ -83,9 +83,7 @@ def test_moving_takes_the_new_place_and_frees_the_old_one():
     site = bookable_site()
     appointment, _token = book(site, tomorrow_at(10))
 
-    moved = services.appointment_move(
-        actor=None, appointment=appointment, starts_at=tomorrow_at(14)
-    )
+    moved = changes.appointment_move(actor=None, appointment=appointment, starts_at=tomorrow_at(14))
 
     assert moved.starts_at == tomorrow_at(14)
     assert moved.slot.starts_at == tomorrow_at(14)
@@ -101,7 +99,7 @@ def test_moving_to_a_full_time_is_refused_and_nothing_changes():
     book(site, tomorrow_at(14), name="Mia Janssens")
 
     with pytest.raises(ValidationError) as error:
-        services.appointment_move(actor=None, appointment=appointment, starts_at=tomorrow_at(14))
+        changes.appointment_move(actor=None, appointment=appointment, starts_at=tomorrow_at(14))
 
     assert "Someone just booked the last place" in " ".join(error.value.messages)
     assert Appointment.objects.get(pk=appointment.pk).starts_at == tomorrow_at(10)
@@ -113,9 +111,9 @@ def test_moving_to_the_same_time_or_to_no_slot_is_refused():
     appointment, _token = book(site, tomorrow_at(10))
 
     with pytest.raises(ValidationError) as same:
-        services.appointment_move(actor=None, appointment=appointment, starts_at=tomorrow_at(10))
+        changes.appointment_move(actor=None, appointment=appointment, starts_at=tomorrow_at(10))
     with pytest.raises(ValidationError) as forged:
-        services.appointment_move(actor=None, appointment=appointment, starts_at=tomorrow_at(10, 7))
+        changes.appointment_move(actor=None, appointment=appointment, starts_at=tomorrow_at(10, 7))
 
     assert "already at this time" in " ".join(same.value.messages)
     assert "Choose a time from the list" in " ".join(forged.value.messages)
@@ -126,7 +124,7 @@ def test_moving_back_and_forth_keeps_the_counters_right():
     site = bookable_site(booking={"capacity": 2})
     appointment, _token = book(site, tomorrow_at(10))
     for target in (tomorrow_at(11), tomorrow_at(12), tomorrow_at(10)):
-        appointment = services.appointment_move(
+        appointment = changes.appointment_move(
             actor=None, appointment=appointment, starts_at=target
         )
 
@@ -140,9 +138,7 @@ def test_a_moved_appointment_is_reminded_again():
     Appointment.objects.filter(pk=appointment.pk).update(reminder_sent_at=timezone.now())
     appointment.refresh_from_db()
 
-    moved = services.appointment_move(
-        actor=None, appointment=appointment, starts_at=tomorrow_at(15)
-    )
+    moved = changes.appointment_move(actor=None, appointment=appointment, starts_at=tomorrow_at(15))
 
     assert moved.reminder_sent_at is None
 
@@ -156,10 +152,10 @@ def test_did_not_come_is_only_possible_once_the_appointment_started(cast):
     started, _token = stored_appointment(site, timezone.now() - timedelta(minutes=5))
 
     with pytest.raises(ValidationError) as error:
-        services.appointment_mark(
+        changes.appointment_mark(
             actor=cast.volunteer, appointment=future, status=Appointment.Status.NO_SHOW
         )
-    marked = services.appointment_mark(
+    marked = changes.appointment_mark(
         actor=cast.volunteer, appointment=started, status=Appointment.Status.NO_SHOW
     )
 
@@ -176,7 +172,7 @@ def test_an_appointment_becomes_a_contact_in_one_call(cast):
     starts_at = timezone.now() - timedelta(minutes=20)
     appointment, _token = stored_appointment(site, starts_at, minutes=60, theme=None)
 
-    contact = services.appointment_register_contact(actor=cast.volunteer, appointment=appointment)
+    contact = contacts.appointment_register_contact(actor=cast.volunteer, appointment=appointment)
 
     assert contact.site == site
     assert contact.channel == Channel.APPOINTMENT
@@ -201,7 +197,7 @@ def test_the_contact_keeps_the_theme_the_resident_chose(cast):
         theme=Theme.objects.get(code="taxes"),
     )
 
-    contact = services.appointment_register_contact(actor=cast.volunteer, appointment=appointment)
+    contact = contacts.appointment_register_contact(actor=cast.volunteer, appointment=appointment)
 
     assert contact.duration == Duration.FROM_15_TO_30
     assert contact.questions.get().theme.code == "taxes"
@@ -210,10 +206,10 @@ def test_the_contact_keeps_the_theme_the_resident_chose(cast):
 def test_a_second_registration_of_the_same_appointment_is_refused(cast):
     site = bookable_site()
     appointment, _token = stored_appointment(site, timezone.now() - timedelta(minutes=5))
-    services.appointment_register_contact(actor=cast.volunteer, appointment=appointment)
+    contacts.appointment_register_contact(actor=cast.volunteer, appointment=appointment)
 
     with pytest.raises(ValidationError) as error:
-        services.appointment_register_contact(actor=cast.coordinator, appointment=appointment)
+        contacts.appointment_register_contact(actor=cast.coordinator, appointment=appointment)
 
     assert "already registered as a contact" in " ".join(error.value.messages)
     assert Contact.objects.count() == 1
@@ -227,7 +223,7 @@ def test_a_resident_helped_before_the_booked_time_counts_from_now(cast):
     starts_at = now + min(timedelta(hours=1), (midnight - now) / 2)
     appointment, _token = stored_appointment(site, starts_at)
 
-    contact = services.appointment_register_contact(actor=cast.volunteer, appointment=appointment)
+    contact = contacts.appointment_register_contact(actor=cast.volunteer, appointment=appointment)
 
     assert now <= contact.occurred_at <= timezone.now()
 
@@ -241,7 +237,7 @@ def test_a_cancelled_or_later_appointment_cannot_become_a_contact(cast):
 
     for appointment, message in ((cancelled, "was cancelled"), (later, "on a later day")):
         with pytest.raises(ValidationError) as error:
-            services.appointment_register_contact(actor=cast.volunteer, appointment=appointment)
+            contacts.appointment_register_contact(actor=cast.volunteer, appointment=appointment)
         assert message in " ".join(error.value.messages)
     assert not Contact.objects.exists()
 
@@ -252,7 +248,7 @@ def test_a_cancelled_or_later_appointment_cannot_become_a_contact(cast):
      (45, Duration.FROM_30_TO_60), (60, Duration.FROM_30_TO_60), (90, Duration.OVER_60)],
 )  # fmt: skip
 def test_the_duration_band_follows_the_length_of_the_slot(minutes, band):
-    assert services.duration_band(minutes) == band
+    assert contacts.duration_band(minutes) == band
 
 
 # --- reminders -----------------------------------------------------------------------------------
@@ -274,9 +270,9 @@ def test_reminders_go_once_to_appointments_starting_in_12_to_36_hours(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.appointments_send_reminders(now=now) == 1
-        assert services.appointments_send_reminders(now=now) == 0
-        assert services.appointments_send_reminders(now=now + timedelta(minutes=30)) == 0
+        assert reminders.appointments_send_reminders(now=now) == 1
+        assert reminders.appointments_send_reminders(now=now) == 0
+        assert reminders.appointments_send_reminders(now=now + timedelta(minutes=30)) == 0
 
     due.refresh_from_db()
     soon.refresh_from_db()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from appointments import services
+from appointments import changes
 from appointments.models import Appointment, Slot
 from tests.appointments.helpers import book, bookable_site, tomorrow_at
 from tests.concurrency import (  # noqa: F401 (fixtures)
@@ -40,7 +40,7 @@ def test_twenty_simultaneous_bookings_of_the_last_place_give_exactly_one_appoint
         # The slot's row exists already: only its row lock keeps the bookings apart (the first
         # booking of a time is also kept apart by the unique insert of the row).
         earlier, _token = book(site, starts_at, name="Early Bird")
-        services.appointment_cancel(actor=None, appointment=earlier)
+        changes.appointment_cancel(actor=None, appointment=earlier)
     with database_for_threads() as use:
         outcomes = at_once(
             use,

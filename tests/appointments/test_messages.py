@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from appointments import services
+from appointments import changes, reminders
 from notifications import sms
 from notifications.sms import sms_segments
 from tests.appointments.helpers import book, bookable_site, stored_appointment, tomorrow_at
@@ -88,11 +88,11 @@ def test_moving_and_cancelling_are_confirmed(sms_outbox, django_capture_on_commi
     sms_outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        appointment = services.appointment_move(
+        appointment = changes.appointment_move(
             actor=None, appointment=appointment, starts_at=tomorrow_at(15)
         )
     with django_capture_on_commit_callbacks(execute=True):
-        services.appointment_cancel(actor=None, appointment=appointment)
+        changes.appointment_cancel(actor=None, appointment=appointment)
 
     moved, cancelled = sms_outbox
     assert "15:00" in moved.body
@@ -108,7 +108,7 @@ def test_the_reminder_is_a_short_sms(sms_outbox, django_capture_on_commit_callba
     appointment, _token = stored_appointment(site, now + timedelta(hours=20))
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.appointments_send_reminders(now=now) == 1
+        assert reminders.appointments_send_reminders(now=now) == 1
 
     [reminder] = sms_outbox
     assert appointment.reference in reminder.body

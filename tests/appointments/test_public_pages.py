@@ -44,7 +44,7 @@ def details(site, moment, **changes) -> dict[str, str]:
 
 
 def book_url(site) -> str:
-    return url("booking:book", slug=site.slug)
+    return url("appointments:online-book", slug=site.slug)
 
 
 def html_of(response) -> str:
@@ -58,8 +58,8 @@ def test_the_site_page_links_to_booking_only_when_it_is_on(client):
     site = bookable_site()
     off = bookable_site(booking={"is_enabled": False})
 
-    assert book_url(site) in html_of(client.get(url("public:site", slug=site.slug)))
-    assert book_url(off) not in html_of(client.get(url("public:site", slug=off.slug)))
+    assert book_url(site) in html_of(client.get(url("network:site", slug=site.slug)))
+    assert book_url(off) not in html_of(client.get(url("network:site", slug=off.slug)))
 
 
 def test_booking_pages_of_unpublished_or_closed_sites_do_not_exist(client):
@@ -68,7 +68,7 @@ def test_booking_pages_of_unpublished_or_closed_sites_do_not_exist(client):
 
     assert client.get(book_url(hidden)).status_code == 404
     assert client.get(book_url(off)).status_code == 404
-    assert client.get(url("booking:book", slug="no-such-site")).status_code == 404
+    assert client.get(url("appointments:online-book", slug="no-such-site")).status_code == 404
 
 
 # --- step 1: a week of free times ---------------------------------------------------------------
@@ -256,7 +256,7 @@ def test_the_booking_form_needs_a_csrf_token():
 
 
 def test_an_unknown_link_is_a_404_that_helps(client):
-    response = client.get(url("booking:manage", token="no-such-link"))
+    response = client.get(url("appointments:online-manage", token="no-such-link"))
 
     assert response.status_code == 404
     assert "We cannot find this appointment" in html_of(response)
@@ -266,7 +266,7 @@ def test_an_unknown_link_is_a_404_that_helps(client):
 def test_cancelling_asks_first_then_cancels(client):
     site = bookable_site()
     _appointment, token = book(site, tomorrow_at(10))
-    manage = url("booking:manage", token=token)
+    manage = url("appointments:online-manage", token=token)
 
     asked = client.post(manage, {"action": "cancel"})
     assert "Cancel this appointment?" in html_of(asked)
@@ -284,7 +284,7 @@ def test_cancelling_asks_first_then_cancels(client):
 def test_moving_through_the_link(client):
     site = bookable_site()
     _appointment, token = book(site, tomorrow_at(10))
-    manage = url("booking:manage", token=token)
+    manage = url("appointments:online-manage", token=token)
 
     page = html_of(client.get(manage, {"move": "1"}))
     assert f'name="starts_at" value="{slot_code(tomorrow_at(14))}"' in page
@@ -303,7 +303,7 @@ def test_moving_to_a_time_taken_meanwhile_says_so(client):
     book(site, tomorrow_at(14), name="Mia Janssens")
 
     response = client.post(
-        url("booking:manage", token=token),
+        url("appointments:online-manage", token=token),
         {"action": "move", "starts_at": slot_code(tomorrow_at(14))},
     )
 
@@ -315,9 +315,9 @@ def test_a_past_appointment_can_no_longer_be_changed_by_its_link(client):
     site = bookable_site()
     _appointment, token = stored_appointment(site, timezone.now() - timedelta(hours=2))
 
-    html = html_of(client.get(url("booking:manage", token=token)))
+    html = html_of(client.get(url("appointments:online-manage", token=token)))
     response = client.post(
-        url("booking:manage", token=token), {"action": "cancel", "confirm": "yes"}
+        url("appointments:online-manage", token=token), {"action": "cancel", "confirm": "yes"}
     )
 
     assert "can no longer be changed" in html
@@ -330,7 +330,7 @@ def test_after_online_booking_stops_the_link_still_shows_and_cancels_but_cannot_
     _appointment, token = book(site, tomorrow_at(10))
     enable_booking(site, is_enabled=False)
 
-    manage = url("booking:manage", token=token)
+    manage = url("appointments:online-manage", token=token)
     response = client.get(manage)
 
     assert response.status_code == 200

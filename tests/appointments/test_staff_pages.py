@@ -269,7 +269,7 @@ def test_the_site_page_lists_todays_appointments_and_links_the_agenda(cast, gent
     )
     book(gent_a, tomorrow_at(10), name="Morgen Persoon")
 
-    html = signed_in(cast.volunteer).get(url("staff:site", site_id=gent_a.pk)).content.decode()
+    html = signed_in(cast.volunteer).get(url("workspace:today", site_id=gent_a.pk)).content.decode()
 
     assert "Vandaag Persoon" in html
     assert "Afgezegd Persoon" not in html
@@ -279,7 +279,7 @@ def test_the_site_page_lists_todays_appointments_and_links_the_agenda(cast, gent
 
 def test_the_site_page_reads_todays_appointments_in_one_query(cast, gent_a):
     client = signed_in(cast.org_admin)
-    page = url("staff:site", site_id=gent_a.pk)
+    page = url("workspace:today", site_id=gent_a.pk)
     client.get(page)  # sessions and caches warm
 
     with CaptureQueriesContext(connection) as without:

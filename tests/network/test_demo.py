@@ -11,8 +11,9 @@ import pytest
 from django.db.models import Count
 
 from network.demo import demo_network_load
-from network.hours_document import validate_document, weekly_slots
+from network.hours_document import validate_document
 from network.models import Organisation, Partnership, Site
+from network.week_mask import weekly_slots
 from territory.models import BRUSSELS_REGION, FLEMISH_REGION, Municipality
 from tests import factories
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from network.hours import DayHours, HoursException, Period, Schedule, belgian_holidays
+from network.hours_formats import to_osm, to_schema_org
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
@@ -546,7 +547,7 @@ def test_to_osm_writes_a_typical_schedule():
             opening(date(2026, 12, 24), "10:00", "12:00"),
         ],
     )
-    assert schedule.to_osm() == (
+    assert to_osm(schedule) == (
         "Mo 09:00-12:00,13:00-17:00; Tu[1] 14:00-16:00; week 02-52/2 We 09:00-12:00; PH off; "
         "2026 Dec 24 10:00-12:00; 2026 Jul 15-2026 Aug 15 off"
     )
@@ -554,7 +555,7 @@ def test_to_osm_writes_a_typical_schedule():
 
 def test_to_osm_groups_weekdays_with_the_same_hours():
     schedule = Schedule([weekly(day, "09:00", "17:00") for day in (MON, TUE, WED, THU, FRI)])
-    assert schedule.to_osm() == "Mo-Fr 09:00-17:00; PH off"
+    assert to_osm(schedule) == "Mo-Fr 09:00-17:00; PH off"
 
 
 def test_to_osm_writes_last_weekday_odd_weeks_and_midnight():
@@ -567,14 +568,14 @@ def test_to_osm_writes_last_weekday_odd_weeks_and_midnight():
         closed_on_public_holidays=False,
     )
     # 4 January 2026 is in ISO week 1, so the odd weeks.
-    assert schedule.to_osm() == "Fr[-1] 09:00-12:00; Sa 20:00-24:00; week 01-53/2 Su 10:00-12:00"
+    assert to_osm(schedule) == "Fr[-1] 09:00-12:00; Sa 20:00-24:00; week 01-53/2 Su 10:00-12:00"
 
 
 def test_to_osm_adds_rather_than_overrides_hours_on_a_shared_weekday():
     schedule = Schedule(
         [weekly(TUE, "09:00", "12:00"), weekly(TUE, "14:00", "16:00", recurrence="monthly", nth=1)]
     )
-    assert schedule.to_osm() == "Tu 09:00-12:00, Tu[1] 14:00-16:00; PH off"
+    assert to_osm(schedule) == "Tu 09:00-12:00, Tu[1] 14:00-16:00; PH off"
 
 
 def test_to_osm_writes_validity_ranges():
@@ -582,17 +583,17 @@ def test_to_osm_writes_validity_ranges():
         [weekly(MON, "09:00", "12:00", valid_from=date(2026, 9, 1), valid_until=date(2027, 6, 30))],
         closed_on_public_holidays=False,
     )
-    assert schedule.to_osm() == "2026 Sep 01-2027 Jun 30 Mo 09:00-12:00"
+    assert to_osm(schedule) == "2026 Sep 01-2027 Jun 30 Mo 09:00-12:00"
 
 
 def test_to_osm_of_an_empty_schedule_is_off():
-    assert Schedule([]).to_osm() == "off"
-    assert Schedule([], [closed(date(2026, 7, 1))]).to_osm() == "off"
+    assert to_osm(Schedule([])) == "off"
+    assert to_osm(Schedule([], [closed(date(2026, 7, 1))])) == "off"
 
 
 def test_to_osm_can_leave_out_past_exceptions():
     schedule = Schedule([weekly(MON, "09:00", "12:00")], [closed(date(2025, 7, 1))])
-    assert schedule.to_osm(since=date(2026, 1, 1)) == "Mo 09:00-12:00; PH off"
+    assert to_osm(schedule, since=date(2026, 1, 1)) == "Mo 09:00-12:00; PH off"
 
 
 # --- schema.org export -------------------------------------------------------------------------
@@ -607,7 +608,7 @@ def test_to_schema_org_lists_weekly_periods_and_dated_special_days():
         ],
         [closed(date(2026, 4, 10), reason="Staff day")],
     )
-    data = schedule.to_schema_org(date(2026, 4, 1), days_ahead=14)
+    data = to_schema_org(schedule, date(2026, 4, 1), days_ahead=14)
     assert data["openingHoursSpecification"] == [
         {
             "@type": "OpeningHoursSpecification",
@@ -640,7 +641,7 @@ def test_to_schema_org_lists_every_interval_of_a_special_day():
     schedule = Schedule(
         [weekly(TUE, "09:00", "12:00"), weekly(TUE, "14:00", "16:00", recurrence="monthly", nth=1)]
     )
-    special = schedule.to_schema_org(date(2026, 6, 1), days_ahead=7)[
+    special = to_schema_org(schedule, date(2026, 6, 1), days_ahead=7)[
         "specialOpeningHoursSpecification"
     ]
     assert [(s["validFrom"], s["opens"], s["closes"]) for s in special] == [
@@ -657,5 +658,5 @@ def test_osm_export_of_a_fortnightly_period_follows_the_iso_year_of_since():
     )
     assert schedule.day(date(2027, 1, 4)).intervals  # ISO week 1 of 2027
     assert not schedule.day(date(2027, 1, 11)).intervals  # ISO week 2
-    assert "week 01-53/2 Mo 09:00-12:00" in schedule.to_osm(since=date(2027, 1, 15))
-    assert "week 02-52/2 Mo 09:00-12:00" in schedule.to_osm(since=date(2026, 12, 1))
+    assert "week 01-53/2 Mo 09:00-12:00" in to_osm(schedule, since=date(2027, 1, 15))
+    assert "week 02-52/2 Mo 09:00-12:00" in to_osm(schedule, since=date(2026, 12, 1))

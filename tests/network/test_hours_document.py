@@ -17,17 +17,15 @@ import pytest
 
 from network.hours import HoursException, Period, Schedule
 from network.hours_document import (
-    EVERY_SLOT,
     closure,
     extra_opening,
     may_be_open_at,
     parse_document,
     period,
     schedule_from_document,
-    slot_of,
     validate_document,
-    weekly_slots,
 )
+from network.week_mask import EVERY_SLOT, slot_of, weekly_slots
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 MONDAY = date(2026, 11, 23)  # an ordinary Monday, no public holiday that week

@@ -16,8 +16,9 @@ from django.core.exceptions import ValidationError
 
 from audit.models import AuditEntry
 from network import services
-from network.hours_document import closure, period, weekly_slots
+from network.hours_document import closure, period
 from network.models import Site
+from network.week_mask import weekly_slots
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def create_url(organisation) -> str:
-    return reverse("staff:site-create", kwargs={"organisation_id": organisation.pk})
+    return reverse("network:site-create", kwargs={"organisation_id": organisation.pk})
 
 
 def new_site_data(cast, **changes):
@@ -35,7 +35,7 @@ def test_an_organisation_admin_adds_a_digipunt_that_then_needs_opening_hours(cas
 
     created = Site.objects.get(name="Digipunt Nieuw")
     assert response.status_code == 302
-    assert response.url == reverse("staff:site-hours", kwargs={"site_id": created.pk})
+    assert response.url == reverse("network:site-hours", kwargs={"site_id": created.pk})
     assert created.organisation == cast.gent
     assert created.municipality_id == "41002"  # the postal code decides: Aalst
     assert created.opening_hours == {"periods": [], "exceptions": []}

@@ -170,11 +170,11 @@ SITES = ("gent_a", "gent_b", "aalst")
 def test_each_role_sees_a_site_today_page_only_within_its_scope(cast, role):
     client = signed_in(cast.by_role()[role])
     for name, expected in zip(SITES, SITE_PAGE[role], strict=True):
-        response = client.get(url("staff:site", site_id=site_of(cast, name).pk))
+        response = client.get(url("workspace:today", site_id=site_of(cast, name).pk))
         assert response.status_code == expected, (role, name)
 
 
-@pytest.mark.parametrize("page", ["staff:site-edit", "staff:site-hours"])
+@pytest.mark.parametrize("page", ["network:site-edit", "network:site-hours"])
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_opens_the_edit_pages_only_where_it_may_edit(cast, role, page):
     client = signed_in(cast.by_role()[role])
@@ -188,7 +188,7 @@ def test_each_role_may_mark_a_site_verified_only_where_it_may_edit(cast, role):
     client = signed_in(cast.by_role()[role])
     for name, expected in zip(SITES, EDIT_PAGES[role], strict=True):
         site = site_of(cast, name)
-        response = client.post(url("staff:site-verify", site_id=site.pk))
+        response = client.post(url("network:site-verify", site_id=site.pk))
         assert response.status_code == (302 if expected == 200 else expected), (role, name)
         site.refresh_from_db()
         assert (site.last_verified == timezone.localdate()) == (expected == 200)
@@ -197,8 +197,8 @@ def test_each_role_may_mark_a_site_verified_only_where_it_may_edit(cast, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_only_organisation_admins_and_platform_admins_see_an_organisations_sites(cast, role):
     client = signed_in(cast.by_role()[role])
-    gent = client.get(url("staff:organisation-sites", organisation_id=cast.gent.pk))
-    aalst = client.get(url("staff:organisation-sites", organisation_id=cast.aalst_org.pk))
+    gent = client.get(url("network:organisation-sites", organisation_id=cast.gent.pk))
+    aalst = client.get(url("network:organisation-sites", organisation_id=cast.aalst_org.pk))
     expected_gent = 200 if role in ("org_admin", "platform_admin") else 404
     expected_aalst = 200 if role == "platform_admin" else 404
     assert (gent.status_code, aalst.status_code) == (expected_gent, expected_aalst)
@@ -206,18 +206,18 @@ def test_only_organisation_admins_and_platform_admins_see_an_organisations_sites
 
 def test_a_site_that_does_not_exist_is_a_404_for_everyone(cast):
     client = signed_in(cast.platform_admin)
-    assert client.get(url("staff:site", site_id=999_999)).status_code == 404
+    assert client.get(url("workspace:today", site_id=999_999)).status_code == 404
 
 
 def test_someone_signed_out_is_sent_to_sign_in(cast, client):
-    response = client.get(url("staff:site", site_id=cast.gent_a.pk))
+    response = client.get(url("workspace:today", site_id=cast.gent_a.pk))
     assert response.status_code == 302
     assert "/staff/" in response["Location"]
     assert "next=" in response["Location"]
 
 
 def test_staff_pages_are_never_cached(cast):
-    response = signed_in(cast.volunteer).get(url("staff:site", site_id=cast.gent_a.pk))
+    response = signed_in(cast.volunteer).get(url("workspace:today", site_id=cast.gent_a.pk))
     assert response["Cache-Control"] == "no-store"
 
 
@@ -225,22 +225,22 @@ def test_staff_pages_are_never_cached(cast):
 
 
 def test_someone_working_at_one_site_goes_straight_to_it(cast):
-    response = signed_in(cast.volunteer).get(url("staff:home"))
+    response = signed_in(cast.volunteer).get(url("workspace:home"))
     assert response.status_code == 302
-    assert response["Location"] == url("staff:site", site_id=cast.gent_a.pk)
+    assert response["Location"] == url("workspace:today", site_id=cast.gent_a.pk)
 
 
 def test_an_organisation_admin_sees_its_sites_and_the_organisation(cast):
-    html = signed_in(cast.org_admin).get(url("staff:home")).content.decode()
+    html = signed_in(cast.org_admin).get(url("workspace:home")).content.decode()
     assert "Digipunt Gent A" in html
     assert "Digipunt Gent B" in html
     assert "Digipunt Aalst" not in html
-    assert url("staff:organisation-sites", organisation_id=cast.gent.pk) in html
+    assert url("network:organisation-sites", organisation_id=cast.gent.pk) in html
     assert url("audit:organisation-audit", organisation_id=cast.gent.pk) in html
 
 
 def test_an_outsider_sees_an_empty_home(cast):
-    response = signed_in(cast.outsider).get(url("staff:home"))
+    response = signed_in(cast.outsider).get(url("workspace:home"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "You do not work for a Digipunt here yet" in html
@@ -253,7 +253,7 @@ def test_the_home_page_takes_a_fixed_number_of_queries(cast, django_assert_max_n
         factories.site(name=f"Digipunt Gent extra {n}", organisation=cast.gent)
     client = signed_in(cast.org_admin)
     with django_assert_max_num_queries(7):
-        response = client.get(url("staff:home"))
+        response = client.get(url("workspace:home"))
     assert response.content.decode().count("Digipunt Gent extra") == 5
 
 
@@ -273,20 +273,24 @@ def test_the_today_page_shows_the_hours_closures_and_honest_placeholders(cast):
         }
     ]
     cast.gent_a.save()
-    html = signed_in(cast.volunteer).get(url("staff:site", site_id=cast.gent_a.pk)).content.decode()
+    html = (
+        signed_in(cast.volunteer)
+        .get(url("workspace:today", site_id=cast.gent_a.pk))
+        .content.decode()
+    )
     assert "Opening hours today:" in html
     assert "Staff training" in html
     for section in ("Appointments today", "Loans due", "Sessions today"):
         assert section in html
     assert html.count("Nothing here yet.") == 2
-    assert url("public:site", slug=cast.gent_a.slug) in html
+    assert url("network:site", slug=cast.gent_a.slug) in html
 
 
 def test_the_today_page_links_to_the_work_each_role_may_do(cast):
-    page = url("staff:site", site_id=cast.gent_a.pk)
+    page = url("workspace:today", site_id=cast.gent_a.pk)
     register = url("questions:contact-new", site_id=cast.gent_a.pk)
     inbox = url("referrals:inbox", site_id=cast.gent_a.pk)
-    figures = url("figures:site", site_id=cast.gent_a.pk)
+    figures = url("questions:figures", site_id=cast.gent_a.pk)
     cards = url("questions:visitor-codes", site_id=cast.gent_a.pk)
 
     volunteer = signed_in(cast.volunteer).get(page).content.decode()
@@ -302,41 +306,45 @@ def test_the_today_page_links_to_the_work_each_role_may_do(cast):
 
 def test_the_today_page_counts_the_new_referrals(cast):
     refer(cast, cast.gent_a)
-    html = signed_in(cast.volunteer).get(url("staff:site", site_id=cast.gent_a.pk)).content.decode()
+    html = (
+        signed_in(cast.volunteer)
+        .get(url("workspace:today", site_id=cast.gent_a.pk))
+        .content.decode()
+    )
     assert "Referred residents (1 new)" in html
 
 
 def test_a_volunteer_gets_no_edit_links_and_a_coordinator_does(cast):
-    edit = url("staff:site-edit", site_id=cast.gent_a.pk)
-    page = url("staff:site", site_id=cast.gent_a.pk)
+    edit = url("network:site-edit", site_id=cast.gent_a.pk)
+    page = url("workspace:today", site_id=cast.gent_a.pk)
     assert edit not in signed_in(cast.volunteer).get(page).content.decode()
     html = signed_in(cast.coordinator).get(page).content.decode()
     assert edit in html
-    assert url("staff:site-hours", site_id=cast.gent_a.pk) in html
-    assert url("staff:site-verify", site_id=cast.gent_a.pk) in html
+    assert url("network:site-hours", site_id=cast.gent_a.pk) in html
+    assert url("network:site-verify", site_id=cast.gent_a.pk) in html
 
 
 def test_the_site_switcher_lists_only_ones_own_sites_and_works_without_javascript(cast):
     client = signed_in(cast.org_admin)
-    html = client.get(url("staff:site", site_id=cast.gent_a.pk)).content.decode()
-    assert f'action="{url("staff:switch")}"' in html
+    html = client.get(url("workspace:today", site_id=cast.gent_a.pk)).content.decode()
+    assert f'action="{url("workspace:switch")}"' in html
     assert 'method="get"' in html
     assert f'<option value="{cast.gent_b.pk}"' in html
     assert f'<option value="{cast.aalst.pk}"' not in html
-    response = client.get(url("staff:switch"), {"site": cast.gent_b.pk})
-    assert response["Location"] == url("staff:site", site_id=cast.gent_b.pk)
+    response = client.get(url("workspace:switch"), {"site": cast.gent_b.pk})
+    assert response["Location"] == url("workspace:today", site_id=cast.gent_b.pk)
     assert client.get(response["Location"]).status_code == 200
 
 
 @pytest.mark.parametrize("chosen", ["", "abc", "-1", "١"])
 def test_switching_without_a_proper_site_goes_home(cast, chosen):
-    response = signed_in(cast.org_admin).get(url("staff:switch"), {"site": chosen})
-    assert response["Location"] == url("staff:home")
+    response = signed_in(cast.org_admin).get(url("workspace:switch"), {"site": chosen})
+    assert response["Location"] == url("workspace:home")
 
 
 def test_switching_to_a_site_of_another_organisation_ends_in_a_404(cast):
     client = signed_in(cast.coordinator)
-    response = client.get(url("staff:switch"), {"site": cast.aalst.pk}, follow=True)
+    response = client.get(url("workspace:switch"), {"site": cast.aalst.pk}, follow=True)
     assert response.status_code == 404
 
 
@@ -345,7 +353,7 @@ def test_the_site_page_takes_a_fixed_number_of_queries(cast, django_assert_max_n
         factories.site(name=f"Digipunt Gent extra {n}", organisation=cast.gent)
     client = signed_in(cast.org_admin)
     with django_assert_max_num_queries(11):
-        response = client.get(url("staff:site", site_id=cast.gent_a.pk))
+        response = client.get(url("workspace:today", site_id=cast.gent_a.pk))
     assert response.status_code == 200
 
 
@@ -361,22 +369,22 @@ def test_a_coordinator_changes_the_information_and_the_public_page_shows_it(cast
         languages=["nl", "fr"],
         step_free="on",
     )
-    response = client.post(url("staff:site-edit", site_id=cast.gent_a.pk), data)
+    response = client.post(url("network:site-edit", site_id=cast.gent_a.pk), data)
     assert response.status_code == 302
-    assert response["Location"] == url("staff:site", site_id=cast.gent_a.pk)
+    assert response["Location"] == url("workspace:today", site_id=cast.gent_a.pk)
     cast.gent_a.refresh_from_db()
     assert cast.gent_a.name == "Digipunt Gent Centrum"
     assert cast.gent_a.languages == ",nl,fr,"
     assert cast.gent_a.step_free is True
     [entry] = AuditEntry.objects.all()
     assert set(entry.changes) == {"name", "phone", "languages", "step_free"}
-    public = client.get(url("public:site", slug=cast.gent_a.slug)).content.decode()
+    public = client.get(url("network:site", slug=cast.gent_a.slug)).content.decode()
     assert "Digipunt Gent Centrum" in public
     assert "09 123 45 67" in public
 
 
 def test_the_edit_form_shows_the_current_information(cast):
-    html = signed_in(cast.coordinator).get(url("staff:site-edit", site_id=cast.gent_a.pk))
+    html = signed_in(cast.coordinator).get(url("network:site-edit", site_id=cast.gent_a.pk))
     html = html.content.decode()
     assert 'value="Digipunt Gent A"' in html
     assert re.search(r'<input[^>]*name="languages" value="nl"[^>]*checked', html)
@@ -392,7 +400,7 @@ def test_the_edit_form_keeps_what_was_typed_on_an_error_and_saves_nothing(cast):
         email="not an email",
         description="Words I do not want to type again",
     )
-    response = client.post(url("staff:site-edit", site_id=cast.gent_a.pk), data)
+    response = client.post(url("network:site-edit", site_id=cast.gent_a.pk), data)
     assert response.status_code == 200
     html = unescape(response.content.decode())
     assert 'value="A name I typed"' in html
@@ -413,7 +421,7 @@ def test_a_site_must_say_how_people_come(cast):
     data.pop("walk_in", None)
     data.pop("by_appointment", None)
     response = signed_in(cast.coordinator).post(
-        url("staff:site-edit", site_id=cast.gent_a.pk), data
+        url("network:site-edit", site_id=cast.gent_a.pk), data
     )
     assert response.status_code == 200
     assert "Tick how people come" in response.content.decode()
@@ -423,7 +431,7 @@ def test_a_site_must_say_how_people_come(cast):
 def test_an_unknown_postal_code_is_shown_on_the_form(cast):
     data = information_data(cast.gent_a, postal_code="0001")
     response = signed_in(cast.coordinator).post(
-        url("staff:site-edit", site_id=cast.gent_a.pk), data
+        url("network:site-edit", site_id=cast.gent_a.pk), data
     )
     assert response.status_code == 200
     assert "We do not know this postal code" in response.content.decode()
@@ -432,7 +440,9 @@ def test_an_unknown_postal_code_is_shown_on_the_form(cast):
 
 def test_an_organisation_admin_edits_another_site_of_the_organisation(cast):
     data = information_data(cast.gent_b, brand="Digicafé")
-    response = signed_in(cast.org_admin).post(url("staff:site-edit", site_id=cast.gent_b.pk), data)
+    response = signed_in(cast.org_admin).post(
+        url("network:site-edit", site_id=cast.gent_b.pk), data
+    )
     assert response.status_code == 302
     cast.gent_b.refresh_from_db()
     assert cast.gent_b.brand == "Digicafé"
@@ -440,7 +450,9 @@ def test_an_organisation_admin_edits_another_site_of_the_organisation(cast):
 
 def test_a_volunteer_cannot_post_changes(cast):
     data = information_data(cast.gent_a, name="Hacked")
-    response = signed_in(cast.volunteer).post(url("staff:site-edit", site_id=cast.gent_a.pk), data)
+    response = signed_in(cast.volunteer).post(
+        url("network:site-edit", site_id=cast.gent_a.pk), data
+    )
     assert response.status_code == 403
     cast.gent_a.refresh_from_db()
     assert cast.gent_a.name == "Digipunt Gent A"
@@ -449,7 +461,7 @@ def test_a_volunteer_cannot_post_changes(cast):
 def test_a_coordinator_of_gent_a_cannot_post_changes_to_gent_b(cast):
     data = information_data(cast.gent_b, name="Hacked")
     response = signed_in(cast.coordinator).post(
-        url("staff:site-edit", site_id=cast.gent_b.pk), data
+        url("network:site-edit", site_id=cast.gent_b.pk), data
     )
     assert response.status_code == 404
     cast.gent_b.refresh_from_db()
@@ -461,7 +473,7 @@ def test_a_coordinator_of_gent_a_cannot_post_changes_to_gent_b(cast):
 
 def test_the_edit_form_refuses_a_post_without_its_csrf_token(cast):
     client = signed_in(cast.coordinator, csrf=True)
-    edit = url("staff:site-edit", site_id=cast.gent_a.pk)
+    edit = url("network:site-edit", site_id=cast.gent_a.pk)
     data = information_data(cast.gent_a, name="Changed")
     assert client.post(edit, data).status_code == 403
     assert Site.objects.get(pk=cast.gent_a.pk).name == "Digipunt Gent A"
@@ -472,7 +484,7 @@ def test_the_edit_form_refuses_a_post_without_its_csrf_token(cast):
 
 def test_the_hours_editor_refuses_a_post_without_its_csrf_token(cast):
     client = signed_in(cast.coordinator, csrf=True)
-    hours = url("staff:site-hours", site_id=cast.gent_a.pk)
+    hours = url("network:site-hours", site_id=cast.gent_a.pk)
     data = hours_data(cast.gent_a, periods=[period_row(5, "10:00", "12:00")], button="save")
     assert client.post(hours, data).status_code == 403
     assert audit_count() == 0
@@ -483,9 +495,9 @@ def test_the_hours_editor_refuses_a_post_without_its_csrf_token(cast):
 
 def test_marking_verified_refuses_a_post_without_a_csrf_token(cast):
     client = signed_in(cast.coordinator, csrf=True)
-    verify = url("staff:site-verify", site_id=cast.gent_a.pk)
+    verify = url("network:site-verify", site_id=cast.gent_a.pk)
     assert client.post(verify).status_code == 403
-    token = csrf_token(client.get(url("staff:site", site_id=cast.gent_a.pk)).content.decode())
+    token = csrf_token(client.get(url("workspace:today", site_id=cast.gent_a.pk)).content.decode())
     assert client.post(verify, {"csrfmiddlewaretoken": token}).status_code == 302
     assert Site.objects.get(pk=cast.gent_a.pk).last_verified == timezone.localdate()
 
@@ -494,7 +506,7 @@ def test_marking_verified_refuses_a_post_without_a_csrf_token(cast):
 
 
 def test_the_hours_editor_shows_the_current_lines_and_empty_ones(cast):
-    html = signed_in(cast.coordinator).get(url("staff:site-hours", site_id=cast.gent_a.pk))
+    html = signed_in(cast.coordinator).get(url("network:site-hours", site_id=cast.gent_a.pk))
     html = html.content.decode()
     # 10 existing lines (Monday to Friday, morning and afternoon) and 2 empty ones.
     assert 'name="periods-TOTAL_FORMS" value="12"' in html
@@ -513,7 +525,7 @@ def test_preview_shows_a_new_period_and_closure_and_saves_nothing(cast):
     )
     before = Site.objects.get(pk=cast.gent_a.pk).opening_hours
     response = signed_in(cast.coordinator).post(
-        url("staff:site-hours", site_id=cast.gent_a.pk), data
+        url("network:site-hours", site_id=cast.gent_a.pk), data
     )
     assert response.status_code == 200
     html = unescape(response.content.decode())
@@ -538,7 +550,7 @@ def test_saving_hours_changes_the_public_page(cast, client):
         button="save",
     )
     response = signed_in(cast.coordinator).post(
-        url("staff:site-hours", site_id=cast.gent_a.pk), data
+        url("network:site-hours", site_id=cast.gent_a.pk), data
     )
     assert response.status_code == 302
     cast.gent_a.refresh_from_db()
@@ -555,7 +567,7 @@ def test_a_line_can_be_removed(cast):
     data = hours_data(cast.gent_a, button="save")
     data["periods-0-DELETE"] = "on"
     response = signed_in(cast.coordinator).post(
-        url("staff:site-hours", site_id=cast.gent_a.pk), data
+        url("network:site-hours", site_id=cast.gent_a.pk), data
     )
     assert response.status_code == 302
     cast.gent_a.refresh_from_db()
@@ -577,7 +589,7 @@ def test_an_extra_opening_with_other_hours_is_saved(cast):
         ],
         button="save",
     )
-    signed_in(cast.coordinator).post(url("staff:site-hours", site_id=cast.gent_a.pk), data)
+    signed_in(cast.coordinator).post(url("network:site-hours", site_id=cast.gent_a.pk), data)
     cast.gent_a.refresh_from_db()
     [extra] = cast.gent_a.opening_hours["exceptions"]
     assert extra == {
@@ -606,7 +618,7 @@ def test_bad_hours_lines_are_named_and_nothing_is_saved(cast):
     data["periods-11-recurrence"] = "biweekly"
     before = Site.objects.get(pk=cast.gent_a.pk).opening_hours
     response = signed_in(cast.coordinator).post(
-        url("staff:site-hours", site_id=cast.gent_a.pk), data
+        url("network:site-hours", site_id=cast.gent_a.pk), data
     )
     assert response.status_code == 200
     html = unescape(response.content.decode())
@@ -631,13 +643,13 @@ def test_a_monthly_line_needs_which_week(cast):
         cast.gent_a, periods=[period_row(1, "13:00", "15:00", recurrence="monthly")], button="save"
     )
     response = signed_in(cast.coordinator).post(
-        url("staff:site-hours", site_id=cast.gent_a.pk), data
+        url("network:site-hours", site_id=cast.gent_a.pk), data
     )
     assert response.status_code == 200
     assert "Once a month needs which one" in unescape(response.content.decode())
     data["periods-10-nth"] = "-1"
     response = signed_in(cast.coordinator).post(
-        url("staff:site-hours", site_id=cast.gent_a.pk), data
+        url("network:site-hours", site_id=cast.gent_a.pk), data
     )
     assert response.status_code == 302
     cast.gent_a.refresh_from_db()
@@ -649,7 +661,9 @@ def test_a_monthly_line_needs_which_week(cast):
 
 def test_a_volunteer_cannot_post_opening_hours(cast):
     data = hours_data(cast.gent_a, periods=[period_row(5, "10:00", "12:00")], button="save")
-    response = signed_in(cast.volunteer).post(url("staff:site-hours", site_id=cast.gent_a.pk), data)
+    response = signed_in(cast.volunteer).post(
+        url("network:site-hours", site_id=cast.gent_a.pk), data
+    )
     assert response.status_code == 403
     assert audit_count() == 0
 
@@ -658,7 +672,7 @@ def test_a_volunteer_cannot_post_opening_hours(cast):
 
 
 def test_marking_verified_sets_today_and_writes_an_audit_entry(cast):
-    response = signed_in(cast.coordinator).post(url("staff:site-verify", site_id=cast.gent_a.pk))
+    response = signed_in(cast.coordinator).post(url("network:site-verify", site_id=cast.gent_a.pk))
     assert response.status_code == 302
     cast.gent_a.refresh_from_db()
     assert cast.gent_a.last_verified == timezone.localdate()
@@ -668,7 +682,7 @@ def test_marking_verified_sets_today_and_writes_an_audit_entry(cast):
 
 
 def test_marking_verified_is_a_post_only(cast):
-    response = signed_in(cast.coordinator).get(url("staff:site-verify", site_id=cast.gent_a.pk))
+    response = signed_in(cast.coordinator).get(url("network:site-verify", site_id=cast.gent_a.pk))
     assert response.status_code == 405
 
 
@@ -680,7 +694,7 @@ def test_the_organisation_list_flags_sites_not_checked_for_half_a_year(cast):
     Site.objects.filter(pk=cast.gent_a.pk).update(last_verified=today - timedelta(days=10))
     Site.objects.filter(pk=cast.gent_b.pk).update(last_verified=today - timedelta(days=181))
     html = signed_in(cast.org_admin).get(
-        url("staff:organisation-sites", organisation_id=cast.gent.pk)
+        url("network:organisation-sites", organisation_id=cast.gent.pk)
     )
     html = html.content.decode()
     rows = html.split('<li class="result">')[1:]
@@ -694,7 +708,7 @@ def test_the_organisation_list_flags_sites_not_checked_for_half_a_year(cast):
 def test_a_site_never_checked_is_flagged(cast):
     Site.objects.filter(pk=cast.gent_a.pk).update(last_verified=None)
     html = signed_in(cast.org_admin).get(
-        url("staff:organisation-sites", organisation_id=cast.gent.pk)
+        url("network:organisation-sites", organisation_id=cast.gent.pk)
     )
     assert "This information has not been checked yet." in html.content.decode()
     assert '<strong class="error">Check needed</strong>' in html.content.decode()
@@ -705,7 +719,7 @@ def test_saving_unchanged_opening_hours_writes_no_audit_entry(cast):
     cast.gent_a.save()
     data = hours_data(cast.gent_a, button="save")
     response = signed_in(cast.coordinator).post(
-        url("staff:site-hours", site_id=cast.gent_a.pk), data
+        url("network:site-hours", site_id=cast.gent_a.pk), data
     )
     assert response.status_code == 302
     assert audit_count() == 0

@@ -85,9 +85,9 @@ def test_an_appointment_is_erased_after_the_retention_period(cast):
     recent = appointment(cast.gent_a, NOW - timedelta(days=29))
     upcoming = appointment(cast.gent_a, NOW + timedelta(days=3))
 
-    result = personal_data_purge(now=NOW, appointment_days=30, referral_days=90)
+    result = personal_data_purge(now=NOW, days={"appointments": 30, "referrals": 90})
 
-    assert result.appointments == 1
+    assert result.erased["appointments"] == 1
     assert is_erased(due)
     assert is_kept(boundary)
     assert is_kept(recent)
@@ -98,7 +98,7 @@ def test_an_appointment_is_erased_after_the_retention_period(cast):
 def test_an_appointment_is_erased_whatever_its_status(cast, status):
     old = appointment(cast.gent_a, NOW - timedelta(days=40), status=status)
 
-    personal_data_purge(now=NOW, appointment_days=30, referral_days=90)
+    personal_data_purge(now=NOW, days={"appointments": 30, "referrals": 90})
 
     assert is_erased(old)
     assert old.status == status
@@ -108,7 +108,7 @@ def test_an_erased_appointment_keeps_its_row_site_theme_status_and_time(cast):
     theme = factories.theme("eid-itsme")
     old = appointment(cast.gent_a, NOW - timedelta(days=40), theme=theme, status="done")
 
-    personal_data_purge(now=NOW, appointment_days=30, referral_days=90)
+    personal_data_purge(now=NOW, days={"appointments": 30, "referrals": 90})
 
     old.refresh_from_db()
     assert Appointment.objects.count() == 1
@@ -126,9 +126,9 @@ def test_a_closed_referral_is_erased_after_the_retention_period(cast):
     boundary = referral(cast, created=NOW - timedelta(days=200), closed=NOW - timedelta(days=90))
     recent = referral(cast, created=NOW - timedelta(days=200), closed=NOW - timedelta(days=10))
 
-    result = personal_data_purge(now=NOW, appointment_days=30, referral_days=90)
+    result = personal_data_purge(now=NOW, days={"appointments": 30, "referrals": 90})
 
-    assert result.referrals == 1
+    assert result.erased["referrals"] == 1
     assert is_erased(due)
     assert is_kept(boundary)
     assert is_kept(recent)
@@ -139,9 +139,9 @@ def test_an_open_referral_is_erased_after_twice_the_retention_period(cast):
     boundary = referral(cast, created=NOW - timedelta(days=180))
     open_for_a_while = referral(cast, created=NOW - timedelta(days=120))
 
-    result = personal_data_purge(now=NOW, appointment_days=30, referral_days=90)
+    result = personal_data_purge(now=NOW, days={"appointments": 30, "referrals": 90})
 
-    assert result.referrals == 1
+    assert result.erased["referrals"] == 1
     assert is_erased(forgotten)
     assert is_kept(boundary)
     assert is_kept(open_for_a_while)
@@ -150,7 +150,7 @@ def test_an_open_referral_is_erased_after_twice_the_retention_period(cast):
 def test_an_erased_referral_keeps_its_row_for_the_counts(cast):
     due = referral(cast, created=NOW - timedelta(days=200), closed=NOW - timedelta(days=100))
 
-    personal_data_purge(now=NOW, appointment_days=30, referral_days=90)
+    personal_data_purge(now=NOW, days={"appointments": 30, "referrals": 90})
 
     due.refresh_from_db()
     assert Referral.objects.count() == 1
@@ -168,13 +168,13 @@ def test_a_second_run_erases_nothing(cast):
     appointment(cast.gent_a, NOW - timedelta(days=40))
     referral(cast, created=NOW - timedelta(days=200))
 
-    first = personal_data_purge(now=NOW, appointment_days=30, referral_days=90)
+    first = personal_data_purge(now=NOW, days={"appointments": 30, "referrals": 90})
     later = NOW + timedelta(days=1)
     erased_at = sorted(Referral.objects.values_list("erased_at", flat=True))
-    second = personal_data_purge(now=later, appointment_days=30, referral_days=90)
+    second = personal_data_purge(now=later, days={"appointments": 30, "referrals": 90})
 
-    assert (first.appointments, first.referrals) == (1, 1)
-    assert (second.appointments, second.referrals) == (0, 0)
+    assert first.erased == {"appointments": 1, "referrals": 1}
+    assert second.erased == {"appointments": 0, "referrals": 0}
     assert sorted(Referral.objects.values_list("erased_at", flat=True)) == erased_at
 
 
@@ -183,8 +183,8 @@ def test_each_run_writes_one_audit_entry_per_kind_with_the_number(cast):
         appointment(cast.gent_a, NOW - timedelta(days=days))
     referral(cast, created=NOW - timedelta(days=200))
 
-    personal_data_purge(now=NOW, appointment_days=30, referral_days=90)
-    personal_data_purge(now=NOW, appointment_days=30, referral_days=90)
+    personal_data_purge(now=NOW, days={"appointments": 30, "referrals": 90})
+    personal_data_purge(now=NOW, days={"appointments": 30, "referrals": 90})
 
     entries = AuditEntry.objects.filter(action="retention.erased").order_by("object_type")
     assert [(e.object_type, e.changes["erased"]) for e in entries] == [
@@ -204,7 +204,7 @@ def test_the_periods_come_from_the_settings(cast, settings):
 
     result = personal_data_purge(now=NOW)
 
-    assert (result.appointment_days, result.referral_days) == (7, 10)
+    assert result.days == {"appointments": 7, "referrals": 10}
     assert is_erased(week_old)
     assert is_erased(closed)
     assert is_erased(open_)
@@ -214,9 +214,9 @@ def test_a_period_under_one_day_is_refused(cast):
     appointment(cast.gent_a, NOW + timedelta(days=1))
 
     with pytest.raises(ValueError, match="RETENTION_APPOINTMENT_DAYS"):
-        personal_data_purge(now=NOW, appointment_days=0, referral_days=90)
+        personal_data_purge(now=NOW, days={"appointments": 0, "referrals": 90})
     with pytest.raises(ValueError, match="RETENTION_REFERRAL_DAYS"):
-        personal_data_purge(now=NOW, appointment_days=30, referral_days=-1)
+        personal_data_purge(now=NOW, days={"appointments": 30, "referrals": -1})
     assert Appointment.objects.filter(erased_at__isnull=False).count() == 0
 
 

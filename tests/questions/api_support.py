@@ -7,9 +7,9 @@ from typing import Any
 
 from django.test import Client
 
+from accounts.api_tokens import api_token_create
 from accounts.models import ApiToken, User
 from network.models import Organisation, Site
-from questions.api.tokens import api_token_create
 
 CONTACTS_URL = "/api/v1/contacts"
 

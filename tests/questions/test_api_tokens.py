@@ -11,9 +11,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from accounts.api_tokens import api_token_authenticate, api_token_revoke
 from accounts.models import ApiToken
 from audit.models import AuditEntry
-from questions.api.tokens import api_token_authenticate, api_token_revoke
 from tests.cast import sign_in, text, url
 from tests.questions.api_support import body, post, token_for
 
@@ -23,11 +23,13 @@ SHOWN_ONCE = "Copy it now and keep it somewhere safe: it will not be shown again
 
 
 def list_url(organisation) -> str:
-    return url("api_tokens:list", organisation_id=organisation.pk)
+    return url("accounts:api-tokens", organisation_id=organisation.pk)
 
 
 def revoke_url(token) -> str:
-    return url("api_tokens:revoke", organisation_id=token.organisation_id, token_id=token.pk)
+    return url(
+        "accounts:api-token-revoke", organisation_id=token.organisation_id, token_id=token.pk
+    )
 
 
 def shown_token(html: str) -> str | None:
@@ -119,7 +121,7 @@ def test_a_token_of_another_organisation_cannot_be_revoked_through_ones_own(cast
     theirs, plaintext = token_for(cast.aalst_org, cast.platform_admin)
     client = sign_in(Client(), cast.org_admin)
 
-    forged = url("api_tokens:revoke", organisation_id=cast.gent.pk, token_id=theirs.pk)
+    forged = url("accounts:api-token-revoke", organisation_id=cast.gent.pk, token_id=theirs.pk)
     assert client.post(forged).status_code == 404
     assert client.post(revoke_url(theirs)).status_code == 404
     theirs.refresh_from_db()

@@ -91,12 +91,12 @@ def counts(breakdown) -> dict[str, int]:
 
 
 def figures_url(site: Site, **query: str) -> str:
-    base = url("figures:site", site_id=site.pk)
+    base = url("questions:figures", site_id=site.pk)
     return f"{base}?{urlencode(query)}" if query else base
 
 
 def csv_url(site: Site, **query: str) -> str:
-    return f"{url('figures:site-csv', site_id=site.pk)}?{urlencode(query)}"
+    return f"{url('questions:figures-csv', site_id=site.pk)}?{urlencode(query)}"
 
 
 def table(html: str, caption: str) -> dict[str, str]:
@@ -225,7 +225,7 @@ def test_the_page_says_the_totals_in_plain_words_and_shows_a_table_per_breakdown
 
 def test_names_follow_the_language_of_the_page(cast, april):
     with translation.override("fr"):
-        address = reverse("figures:site", kwargs={"site_id": cast.gent_a.pk})
+        address = reverse("questions:figures", kwargs={"site_id": cast.gent_a.pk})
     html = text(sign_in(Client(), cast.coordinator).get(address, APRIL))
 
     assert "Impôts (MyMinfin, Tax-on-web)" in html
@@ -339,7 +339,7 @@ def test_the_csv_holds_every_count_in_tidy_long_format(cast, april):
 
 def test_the_csv_labels_keep_their_accents(cast, april):
     with translation.override("fr"):
-        address = reverse("figures:site-csv", kwargs={"site_id": cast.gent_a.pk})
+        address = reverse("questions:figures-csv", kwargs={"site_id": cast.gent_a.pk})
     rows = read_csv(sign_in(Client(), cast.coordinator).get(address, APRIL))
 
     labels = {row["code"]: row["label"] for row in rows if row["dimension"] == "theme"}
@@ -368,7 +368,7 @@ def test_a_volunteer_may_not_see_the_figures_of_their_own_site(cast):
 # The role matrix has no `other_org` for these pages (the analyst sees every site), so this
 # test checks another organisation's site role by role.
 @pytest.mark.parametrize("role", ["volunteer", "coordinator", "org_admin", "referrer", "outsider"])
-@pytest.mark.parametrize("name", ["figures:site", "figures:site-csv"])
+@pytest.mark.parametrize("name", ["questions:figures", "questions:figures-csv"])
 def test_figures_of_another_organisations_site_are_a_404(cast, role, name):
     client = sign_in(Client(), cast.by_role()[role])
 
@@ -377,7 +377,7 @@ def test_figures_of_another_organisations_site_are_a_404(cast, role, name):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("name", ["figures:site", "figures:site-csv"])
+@pytest.mark.parametrize("name", ["questions:figures", "questions:figures-csv"])
 def test_the_network_analyst_sees_the_figures_of_every_organisations_sites(cast, april, name):
     client = sign_in(Client(), cast.analyst)
 
@@ -388,7 +388,7 @@ def test_the_network_analyst_sees_the_figures_of_every_organisations_sites(cast,
 def test_the_analyst_gets_no_menu_link_to_a_site_page_they_cannot_open(cast):
     html = text(sign_in(Client(), cast.analyst).get(figures_url(cast.aalst)))
 
-    assert f'href="{url("staff:site", site_id=cast.aalst.pk)}"' not in html
+    assert f'href="{url("workspace:today", site_id=cast.aalst.pk)}"' not in html
     assert "Digipunt Aalst" in html
 
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_staff_home_of_a_referrer_offers_to_refer_a_resident(cast):
-    page = signed_in(cast.referrer).get(url("staff:home"))
+    page = signed_in(cast.referrer).get(url("workspace:home"))
 
     assert page.status_code == 200
     html = page.content.decode()
@@ -26,7 +26,7 @@ def test_the_staff_home_of_a_referrer_offers_to_refer_a_resident(cast):
 
 
 def test_the_staff_home_of_someone_who_does_not_refer_has_no_referral_links(cast):
-    page = signed_in(cast.org_admin).get(url("staff:home"))
+    page = signed_in(cast.org_admin).get(url("workspace:home"))
 
     assert page.status_code == 200
     assert url("referrals:new") not in page.content.decode()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from appointments.services import appointments_send_reminders
+from appointments.reminders import appointments_send_reminders
 
 
 class Command(BaseCommand):

@@ -11,8 +11,8 @@ from privacy.retention import personal_data_purge
 
 class Command(BaseCommand):
     help = (
-        "Erase residents' personal data from appointments and referrals that are past their "
-        "retention period. The rows and counts stay."
+        "Erase residents' personal data (appointments, referrals and every other kind the apps "
+        "register) that is past its retention period. The rows and counts stay."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -27,13 +27,5 @@ class Command(BaseCommand):
             result = personal_data_purge(dry_run=options["dry_run"])
         except ValueError as error:
             raise CommandError(str(error)) from error
-        verb = "Would erase" if result.dry_run else "Erased"
-        self.stdout.write(
-            f"{verb} the personal data of {result.appointments} appointment(s) "
-            f"(started more than {result.appointment_days} days ago)."
-        )
-        self.stdout.write(
-            f"{verb} the personal data of {result.referrals} referral(s) (closed more than "
-            f"{result.referral_days} days ago, or open and sent more than "
-            f"{result.referral_days * 2} days ago)."
-        )
+        for line in result.lines():
+            self.stdout.write(line)

@@ -1,0 +1,91 @@
+"""The registry of personal data: every domain's data is found and erased through it, and a new
+kind is one registration away."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from privacy.export import personal_data_of
+from privacy.registry import PersonalData, Registry, personal_data
+from privacy.retention import personal_data_purge
+from referrals.models import Referral
+from tests.privacy.test_retention import appointment, is_erased, is_kept, referral
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 6, 15, 3, 15, tzinfo=ZoneInfo("Europe/Brussels"))
+
+
+def test_the_apps_register_their_personal_data():
+    assert personal_data.names() == ["appointments", "referrals"]
+    assert personal_data["referrals"].fields == ("name", "phone", "email", "question")
+
+
+def test_a_name_is_registered_once():
+    registry = Registry()
+    entry = personal_data["appointments"]
+    registry.register(entry)
+    registry.register(entry)  # the same entry again (a second `ready()`) changes nothing
+
+    with pytest.raises(ValueError, match="registered twice"):
+        registry.register(PersonalData(**{**entry.__dict__, "fields": ("name",)}))
+    assert registry.names() == ["appointments"]
+
+
+def test_the_retention_run_erases_a_newly_registered_kind(cast, monkeypatch):
+    """A kind the run has never heard of is erased as soon as it is registered: nothing in
+    `privacy` names the domains."""
+    registry = Registry()
+    registry.register(
+        PersonalData(
+            name="questions_to_referrers",
+            model=Referral,
+            fields=("question",),
+            setting="RETENTION_REFERRAL_DAYS",
+            due=lambda now, days: Referral.objects.filter(
+                erased_at__isnull=True, created_at__lt=now - timedelta(days=days)
+            ),
+            describe=lambda count, days: f"{count} question(s)",
+        )
+    )
+    monkeypatch.setattr("privacy.retention.personal_data", registry)
+    monkeypatch.setattr("privacy.registry.personal_data", registry)
+    old = referral(cast, created=NOW - timedelta(days=10))
+
+    result = personal_data_purge(now=NOW, days={"questions_to_referrers": 5})
+
+    assert result.erased == {"questions_to_referrers": 1}
+    assert result.lines() == ["Erased the personal data of 1 question(s)."]
+    old.refresh_from_db()
+    assert old.question == ""
+    assert old.name != ""  # only the registered fields go
+
+
+def test_a_persons_data_is_found_in_every_registered_kind(cast):
+    mine = appointment(cast.gent_a, NOW - timedelta(days=2), phone="+32470111222")
+    other = appointment(cast.gent_a, NOW - timedelta(days=1), phone="+32470999999")
+    sent = referral(cast, created=NOW - timedelta(days=3), email="Mia@Example.org")
+
+    found = personal_data_of(phone="+32470111222", email="mia@example.org")
+
+    assert [row["pk"] for row in found["appointments"]] == [mine.pk]
+    assert [row["pk"] for row in found["referrals"]] == [sent.pk]
+    assert found["referrals"][0]["email"] == "Mia@Example.org"
+    assert other.pk not in [row["pk"] for row in found["appointments"]]
+    assert personal_data_of() == {"appointments": [], "referrals": []}
+
+
+def test_erased_data_is_no_longer_found(cast):
+    old = appointment(cast.gent_a, NOW - timedelta(days=40), phone="+32470111333")
+    recent = appointment(cast.gent_a, NOW - timedelta(days=1), phone="+32470111333")
+
+    personal_data_purge(now=NOW, days={"appointments": 30, "referrals": 90})
+
+    assert is_erased(old)
+    assert is_kept(recent)
+    (row,) = personal_data_of(phone="+32470111333")["appointments"]
+    assert row["pk"] == recent.pk
+    assert row["erased_at"] is None
