@@ -53,12 +53,12 @@ def weekly_slots(document: dict[str, Any] | None) -> str:
 
     for entry in periods:
         mark(entry.weekday, entry.opens, entry.closes)
-    for entry in exceptions:
-        if entry.closed or entry.opens is None or entry.closes is None:
+    for exception in exceptions:
+        if exception.closed or exception.opens is None or exception.closes is None:
             continue
-        days = min((entry.end - entry.start).days + 1, 7)
-        for weekday in {(entry.start + timedelta(days=i)).weekday() for i in range(days)}:
-            mark(weekday, entry.opens, entry.closes)
+        days = min((exception.end - exception.start).days + 1, 7)
+        for weekday in {(exception.start + timedelta(days=i)).weekday() for i in range(days)}:
+            mark(weekday, exception.opens, exception.closes)
     return "".join(
         f"{sum(1 << q for q in range(4) if quarters[hour * 4 + q]):x}"
         for hour in range(HOURS_PER_WEEK)
