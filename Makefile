@@ -81,6 +81,12 @@ test-fast: lint
 bench: data
 	$(BIN)/python bench/finder.py
 
+# The public pages under gunicorn (one worker on core 0) and wrk (core 1), as a share of a bare
+# Django view; builds its own database (bench/stack.py).
+.PHONY: bench-http
+bench-http: install
+	$(BIN)/python bench/stack.py
+
 .PHONY: bench-questions
 bench-questions: data  # a million contacts in a database of its own (not var/digipunt.sqlite3)
 	$(BIN)/python bench/questions.py

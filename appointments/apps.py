@@ -12,3 +12,14 @@ class AppointmentsConfig(AppConfig):
         from privacy.registry import personal_data
 
         personal_data.register(APPOINTMENTS)
+
+        # A site's page links to online booking only where it is on.
+        from django.db.models.signals import post_delete, post_save
+
+        from appointments.models import BookingSettings
+        from network.signals import directory_changed
+
+        post_save.connect(directory_changed, sender=BookingSettings, dispatch_uid="public:booking")
+        post_delete.connect(
+            directory_changed, sender=BookingSettings, dispatch_uid="public-delete:booking"
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from appointments.models import BookingSettings
+from core import public_cache
 from network.models import Site
 
 
@@ -14,4 +15,5 @@ def demo_booking_enable() -> int:
         [BookingSettings(site=site, is_enabled=True) for site in sites.only("pk")],
         batch_size=500,
     )
+    public_cache.bump()  # bulk_create sends no signals; the sites' pages now offer booking
     return len(created)

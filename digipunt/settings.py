@@ -67,6 +67,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 304 Not Modified for a request whose If-None-Match matches the page's ETag.
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -112,12 +114,54 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 FORM_RENDERER = "core.forms.FormRenderer"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": {
+# One process: memory. Several processes (production): a cache they share, so that a page
+# rendered by one is served by all and a change seen by one reaches all (core.public_cache):
+# CACHE_BACKEND=database (run `manage.py createcachetable` once) or redis://host:6379/0 (with the
+# `redis` package installed).
+CACHE_BACKEND = env_str("CACHE_BACKEND", "memory")
+
+
+def _cache(name: str, max_entries: int) -> dict[str, object]:
+    if CACHE_BACKEND == "database":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": f"digipunt_cache_{name}",
+            "OPTIONS": {"MAX_ENTRIES": max_entries},
+        }
+    if CACHE_BACKEND.startswith(("redis://", "rediss://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_BACKEND,
+            "KEY_PREFIX": name,
+        }
+    if CACHE_BACKEND != "memory":
+        raise ImproperlyConfiguredEnv(
+            f"CACHE_BACKEND: memory, database or redis://…, not {CACHE_BACKEND!r}"
+        )
+    return {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "digipunt",
+        "LOCATION": f"digipunt-{name}",
+        "OPTIONS": {"MAX_ENTRIES": max_entries},
     }
+
+
+CACHES = {
+    "default": _cache("default", 1000),
+    # Whole public pages (core.public_cache): a results page is about 30 KB in memory.
+    "pages": _cache("pages", 5000),
 }
+# Part of every cached page's key: a deploy with other templates or translations starts afresh.
+# Deploys may set RELEASE (a version or commit); otherwise the newest template or catalogue.
+PAGE_CACHE_RELEASE = env_str("RELEASE", "") or str(
+    max(
+        (
+            int(path.stat().st_mtime)
+            for pattern in ("templates/**/*", "locale/*/LC_MESSAGES/*.mo")
+            for path in BASE_DIR.glob(pattern)
+        ),
+        default=0,
+    )
+)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [

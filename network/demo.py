@@ -18,6 +18,7 @@ from django.db.models import Model, ProtectedError, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core import public_cache
 from network.hours_document import closure, extra_opening, period
 from network.models import Organisation, Partnership, Site, Theme
 from network.themes import themes_ensure
@@ -250,6 +251,7 @@ def demo_network_load(
         chosen = {theme_ids[0]} | set(rng.sample(theme_ids, rng.randint(4, len(theme_ids) - 1)))
         links.extend(through(site_id=site.pk, theme_id=theme_id) for theme_id in sorted(chosen))
     through.objects.bulk_create(links, batch_size=2000)
+    public_cache.bump()  # bulk_create sends no signals: the public pages are told here
 
     partnerships = _partnerships(municipalities, org_by_muni)
     log(

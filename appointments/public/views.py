@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -109,7 +110,10 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         problem = "choose"  # "Next" without choosing a time
     week = week_to_show(site, booking, parse_day(request.GET.get("week")), now=now)
     context = {"site": site, "booking": booking, "problem": problem, **_week_context(week)}
-    return render(request, "appointments/public/book.html", context)
+    response = render(request, "appointments/public/book.html", context)
+    # The free times change with every booking: never kept by a browser or a proxy.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _details_page(

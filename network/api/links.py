@@ -10,7 +10,7 @@ from django.utils import translation
 def public_site_path(slug: str, lang: str | None = None) -> str:
     """The path of a Digipunt's public page in `lang` (default: the site's default language).
 
-    The public pages are built in parallel with the API: until the `public:site` URL exists, the
+    The public pages are built in parallel with the API: until the `network:site` URL exists, the
     path follows the agreed pattern /<lang>/digipunt/<slug>/, so open data links work from day one
     and switch to the real URL map by themselves once it is there.
     """

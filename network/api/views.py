@@ -2,8 +2,9 @@
 that describes them is `workspace.openapi`).
 
 Views are thin: parse parameters (`params`), select (`selection`), map (`hsds`, `geojson`). The
-`api_view` decorator gives every response the same treatment: JSON, open CORS, public caching,
-400 for bad parameters and 404 for unknown ids, both as `{"error": "..."}`.
+`api_view` decorator gives every response the same treatment: JSON, open CORS, public caching
+(with an ETag; the page cache of `core.public_cache` serves a document again until the directory
+or the day changes), 400 for bad parameters and 404 for unknown ids, both as `{"error": "..."}`.
 """
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_safe
 
+from core.public_cache import end_of_day, public_page
 from network.api import geojson, hsds, params, selection
 from network.api.links import absolute
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas" / "hsds"
 GEOJSON = "application/geo+json"
-CACHE_CONTROL = "public, max-age=300"
+CACHE_SECONDS = 300
+CACHE_CONTROL = f"public, max-age={CACHE_SECONDS}"
 
 ApiView = Callable[..., Any]
 
@@ -58,6 +60,7 @@ def api_view(content_type: str = "application/json") -> Callable[[ApiView], ApiV
 
     def decorator(view: ApiView) -> ApiView:
         @require_safe
+        @public_page(max_age=CACHE_SECONDS)
         @wraps(view)
         def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponse:
             try:
@@ -65,8 +68,12 @@ def api_view(content_type: str = "application/json") -> Callable[[ApiView], ApiV
                 lang = params.language(request.GET)
                 # Names and texts are rendered, and the body encoded, in the requested language.
                 with translation.override(lang):
-                    ctx = hsds.Context(lang=lang, today=timezone.localdate())
-                    return _json(view(request, ctx, **kwargs), content_type=content_type)
+                    now = timezone.now()
+                    ctx = hsds.Context(lang=lang, today=timezone.localdate(now))
+                    response = _json(view(request, ctx, **kwargs), content_type=content_type)
+                    # A closure's "temporarily closed" and the schedules' dates change by the day.
+                    response.fresh_until = end_of_day(now)  # type: ignore[attr-defined]
+                    return response
             except params.ParamError as error:
                 return _json({"error": str(error)}, status=400)
             except NotFound as error:
@@ -243,8 +250,7 @@ def hsds_schema(request: HttpRequest, name: str) -> HttpResponse:
 
 
 # The whole directory in one document is costly to build (every site's hours as OSM text) and
-# changes rarely: each process keeps it for five minutes, as long as clients may cache it too.
-@cache_page(300)
+# changes rarely: the page cache keeps it until the directory or the day changes.
 @api_view(content_type=GEOJSON)
 def sites_geojson(request: HttpRequest, ctx: hsds.Context) -> dict[str, Any]:
     sites = selection.with_related(selection.published_sites())

@@ -1,12 +1,14 @@
 """Public pages: the home page with the search box, the results, and a Digipunt's own page.
 
-Views stay thin: they parse the form, call the place resolver and the finder, and render.
+Views stay thin: they parse the form, call the place resolver and the finder, and render. Each
+page is served from the page cache while it is true (`core.public_cache`): a view says until when
+(`fresh_until`: the next opening or closing it shows, the next midnight).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -15,13 +17,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from network.finder import Filters, find_sites
+from core.public_cache import end_of_day, fragment_version, public_page
+from network.finder import Filters, FinderResult, find_sites
 from network.models import LANGUAGE_NAMES, Site
 from network.public import schema_org
 from network.public.forms import FinderForm
 from territory.selectors import Place, PlaceResolution, resolve_place
 
 
+@public_page()
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "network/public/home.html", {"form": FinderForm()})
 
@@ -38,6 +42,7 @@ def _origin_from_location(lat: float, lon: float) -> Place:
     )
 
 
+@public_page()
 def search(request: HttpRequest) -> HttpResponse:
     form = FinderForm(request.GET)
     context: dict[str, object] = {"form": form, "helpline": _helpline()}
@@ -55,6 +60,10 @@ def search(request: HttpRequest) -> HttpResponse:
         walk_in=data.get("walkin", False),
     )
     context["filters"] = filters
+    # Fragments that change only with the directory (result cards, the filter menu) are rendered
+    # once per version and language (core.public_cache).
+    context["page_version"] = fragment_version()
+    context["filters_key"] = repr(filters)
     # A location from "use my location" counts unless a place was typed after it.
     if data.get("lat") is not None and data.get("lon") is not None and not data.get("q"):
         resolution = PlaceResolution(
@@ -78,7 +87,23 @@ def search(request: HttpRequest) -> HttpResponse:
         context["unfiltered_query"] = _query_without_filters(request)
         context["map_tile_url"] = settings.MAP_TILE_URL
         context["map_attribution"] = settings.MAP_TILE_ATTRIBUTION
+        response = render(request, "network/public/results.html", context)
+        response.fresh_until = _results_true_until(context["result"], filters, now)  # type: ignore[attr-defined]
+        return response
     return render(request, "network/public/results.html", context)
+
+
+def _results_true_until(result: FinderResult, filters: Filters, now: datetime) -> datetime:
+    """When a results page stops being true: a shown site opens or closes, the day changes, or,
+    with "open now", any site may open, so at the next minute."""
+    moments = [end_of_day(now)]
+    for hit in result.hits:
+        moment = hit.closes_at if hit.open_now else hit.next_opening
+        if moment is not None:
+            moments.append(moment)
+    if filters.open_now:
+        moments.append(now.replace(second=0, microsecond=0) + timedelta(minutes=1))
+    return min(moments)
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -114,6 +139,7 @@ def _helpline() -> dict[str, str]:
     return {"phone": settings.HELPLINE_PHONE, "label": settings.HELPLINE_LABEL}
 
 
+@public_page()
 def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
     site = (
         Site.objects.published()
@@ -144,7 +170,11 @@ def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "verified_days_ago": site.verified_days_ago(today),
         "booking_open": _booking_open(site),
     }
-    return render(request, "network/public/site_detail.html", context)
+    response = render(request, "network/public/site_detail.html", context)
+    # True until the site opens or closes, or the day (this week, "checked N days ago") changes.
+    moments = [end_of_day(now), status.closes_at, status.next_opening]
+    response.fresh_until = min(m for m in moments if m is not None)  # type: ignore[attr-defined]
+    return response
 
 
 def _booking_open(site: Site) -> bool:
