@@ -149,6 +149,9 @@ CACHES = {
     "default": _cache("default", 1000),
     # Whole public pages (core.public_cache): a results page is about 30 KB in memory.
     "pages": _cache("pages", 5000),
+    # Fragments of public pages (result cards, the filter menu): apart from the pages, so that a
+    # flood of new searches, each a page stored once, does not push out the cards they all reuse.
+    "fragments": _cache("fragments", 10000),
 }
 # Part of every cached page's key: a deploy with other templates or translations starts afresh.
 # Deploys may set RELEASE (a version or commit); otherwise the newest template or catalogue.
