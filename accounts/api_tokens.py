@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, User
 from audit.services import log_action
+from core.fields import max_length
 from network.models import Organisation
 
 TOKEN_PREFIX = "dp_"  # noqa: S105 (a marker, not a secret)
@@ -43,8 +44,7 @@ def api_token_create(*, actor: User, organisation: Organisation, name: str) -> t
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Say which tool will use this token.")})
-    longest = ApiToken._meta.get_field("name").max_length
-    if longest is not None and len(name) > longest:
+    if len(name) > max_length(ApiToken, "name"):
         raise ValidationError({"name": _("Keep the name under 100 characters.")})
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():

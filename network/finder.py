@@ -12,12 +12,13 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Aggregate, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from core.public_cache import end_of_day
 from network import hours_document
 from network.models import KM_PER_DEGREE_LATITUDE, Site, Theme
 from network.themes import themes_cached
@@ -96,6 +97,19 @@ class FinderResult:
     def nothing_nearby(self) -> bool:
         """No result at all, or the nearest one is far away: say so and offer the help line."""
         return not self.hits or (self.page == 1 and self.hits[0].distance_km > NEARBY_KM)
+
+    def true_until(self, now: datetime, *, open_now: bool) -> datetime:
+        """When this page of results stops being true (core.public_cache keeps it until then):
+        a site on it opens or closes, the day changes ("opens tomorrow"), or, when only open
+        sites are asked for, any site may open, so at the next minute."""
+        moments = [end_of_day(now)]
+        for hit in self.hits:
+            moment = hit.closes_at if hit.open_now else hit.next_opening
+            if moment is not None:
+                moments.append(moment)
+        if open_now:
+            moments.append(now.replace(second=0, microsecond=0) + timedelta(minutes=1))
+        return min(moments)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

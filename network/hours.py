@@ -127,6 +127,11 @@ class Status:
     closes_at: datetime | None
     next_opening: datetime | None
 
+    @property
+    def next_change(self) -> datetime | None:
+        """When this status stops being true: the closing if open, else the next opening."""
+        return self.closes_at if self.open_now else self.next_opening
+
 
 @dataclass(frozen=True)
 class DayHours:

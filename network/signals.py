@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from core import public_cache
@@ -21,9 +20,9 @@ def directory_changed(sender: Any, **kwargs: Any) -> None:
 
 
 def taxonomy_changed(sender: Any, **kwargs: Any) -> None:
-    from network.themes import THEME_CACHE_KEY
+    from network.themes import themes_forget
 
-    cache.delete(THEME_CACHE_KEY)
+    themes_forget()
     public_cache.bump()
 
 

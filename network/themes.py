@@ -92,3 +92,8 @@ def themes_cached() -> list[Any]:
         themes = list(Theme.objects.order_by("position", "code"))
         cache.set(THEME_CACHE_KEY, themes, THEME_CACHE_SECONDS)
     return themes
+
+
+def themes_forget() -> None:
+    """A theme changed: the next `themes_cached` reads the taxonomy again."""
+    cache.delete(THEME_CACHE_KEY)

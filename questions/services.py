@@ -18,12 +18,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Choices, Field, Q
+from django.db.models import Choices, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import field_changes, log_action
+from core.fields import max_length
 from network.models import LANGUAGE_NAMES, Organisation, Site, Theme
 from questions import visitor_codes
 from questions.models import (
@@ -53,15 +54,7 @@ MAX_AGE = timedelta(days=366)
 CORRECTION_WINDOW = timedelta(hours=24)
 
 
-def _max_length(name: str) -> int:
-    """The `max_length` of one of Contact's text fields (the model gives each one)."""
-    field = Contact._meta.get_field(name)
-    if not isinstance(field, Field) or field.max_length is None:
-        raise TypeError(f"Contact.{name} is not a field with a max_length")
-    return field.max_length
-
-
-NOTE_MAX_LENGTH = _max_length("note")
+NOTE_MAX_LENGTH = max_length(Contact, "note")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Field
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,23 +25,15 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.permissions import Can, organisations_for, sites_for
 from audit.services import log_action
+from core.fields import max_length
 from core.references import new_reference
 from network.models import LANGUAGE_NAMES, Organisation, Site, Theme
 from notifications.phones import clean_phone_and_email
 from notifications.services import notify, render_message
 from referrals.models import Referral
 
-
-def _max_length(name: str) -> int:
-    """The `max_length` of one of Referral's text fields (the model gives each one)."""
-    field = Referral._meta.get_field(name)
-    if not isinstance(field, Field) or field.max_length is None:
-        raise TypeError(f"Referral.{name} is not a field with a max_length")
-    return field.max_length
-
-
-NAME_MAX_LENGTH = _max_length("name")
-QUESTION_MAX_LENGTH = _max_length("question")
+NAME_MAX_LENGTH = max_length(Referral, "name")
+QUESTION_MAX_LENGTH = max_length(Referral, "question")
 REFERENCE_ATTEMPTS = 5
 NEW_REFERRAL_MESSAGE = "referrals/messages/new_referral"
 

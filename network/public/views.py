@@ -8,7 +8,7 @@ page is served from the page cache while it is true (`core.public_cache`): a vie
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.public_cache import end_of_day, fragment_version, public_page
-from network.finder import Filters, FinderResult, find_sites
+from network.finder import Filters, find_sites
 from network.models import LANGUAGE_NAMES, Site
 from network.public import schema_org
 from network.public.forms import FinderForm
@@ -88,22 +88,9 @@ def search(request: HttpRequest) -> HttpResponse:
         context["map_tile_url"] = settings.MAP_TILE_URL
         context["map_attribution"] = settings.MAP_TILE_ATTRIBUTION
         response = render(request, "network/public/results.html", context)
-        response.fresh_until = _results_true_until(context["result"], filters, now)  # type: ignore[attr-defined]
+        response.fresh_until = context["result"].true_until(now, open_now=filters.open_now)  # type: ignore[attr-defined]
         return response
     return render(request, "network/public/results.html", context)
-
-
-def _results_true_until(result: FinderResult, filters: Filters, now: datetime) -> datetime:
-    """When a results page stops being true: a shown site opens or closes, the day changes, or,
-    with "open now", any site may open, so at the next minute."""
-    moments = [end_of_day(now)]
-    for hit in result.hits:
-        moment = hit.closes_at if hit.open_now else hit.next_opening
-        if moment is not None:
-            moments.append(moment)
-    if filters.open_now:
-        moments.append(now.replace(second=0, microsecond=0) + timedelta(minutes=1))
-    return min(moments)
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -172,7 +159,7 @@ def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
     }
     response = render(request, "network/public/site_detail.html", context)
     # True until the site opens or closes, or the day (this week, "checked N days ago") changes.
-    moments = [end_of_day(now), status.closes_at, status.next_opening]
+    moments = [end_of_day(now), status.next_change]
     response.fresh_until = min(m for m in moments if m is not None)  # type: ignore[attr-defined]
     return response
 
