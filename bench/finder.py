@@ -8,6 +8,10 @@ code) measures, through Django's full request path (middleware, view, template),
 results page with everything it loads. The page that asks which village is meant ("Haren") is
 measured on its own.
 
+Each search is timed twice: cold, as right after a change to the directory (the page cache and
+what the process remembers are emptied; the figures and query counts above are of these), and as
+a new page in a process that has just read the directory (what most new searches cost).
+
     .venv/bin/python bench/finder.py [--sizes 900 10000] [--rounds 5] [--at 2026-11-26T17:10]
                                      [--no-villages]
 
@@ -91,7 +95,9 @@ def page_weight(client, html: bytes) -> tuple[int, int, dict[str, int]]:
 
 
 def _forget_pages() -> None:
-    """Empty the cache of whole public pages (core.public_cache, where it exists): this script
+    """Empty the cache of whole public pages (core.public_cache, where it exists), and with it
+    the directory's version: the next search is made as right after a change to the directory,
+    when each process reads anew what it remembers (core.public_cache.Memo). This script
     measures the finder's work, which a page served from that cache skips (bench/stack.py
     measures both)."""
     from django.conf import settings
@@ -118,6 +124,7 @@ def run(size: int, rounds: int, *, villages: bool = True) -> None:
         client.get(f"/nl/search/?{urlencode({'q': q})}{f}")
     measured: list[tuple[str, str, float, int]] = []  # query, filter, ms, SQL queries
     bare: list[float] = []
+    warm: list[float] = []
     for _ in range(rounds):
         for q, f in searches:
             start = time.perf_counter()
@@ -137,6 +144,11 @@ def run(size: int, rounds: int, *, villages: bool = True) -> None:
                 b"<h1>Digipunten in de buurt van " in response.content
             ), url
             measured.append((q, f, elapsed, len(ctx.captured_queries)))
+            # The same search as a page never asked before, in a process that has just read
+            # the directory (the finder ignores `r`): what most new searches cost.
+            start = time.perf_counter()
+            client.get(f"{url}&r={len(measured)}")
+            warm.append((time.perf_counter() - start) * 1000)
     results = [m for m in measured if m[0] != CHOICE_SEARCH]
     timings = [ms for _q, _f, ms, _n in results]
     queries = [n for _q, _f, _ms, n in results]
@@ -157,6 +169,7 @@ def run(size: int, rounds: int, *, villages: bool = True) -> None:
         f"\n== {size} sites, {len(timings)} results pages ({len(results) // rounds} x {rounds}) =="
     )
     print(f"median server time, all searches:   {statistics.median(timings):6.1f} ms")
+    print(f"    median, a new page in a warm process: {statistics.median(warm):.1f} ms")
     print(f"90th percentile, all searches:      {statistics.quantiles(timings, n=10)[-1]:6.1f} ms")
     print(f"    median, postal codes and towns (the 20 of before): {towns:.1f} ms")
     if villages:

@@ -186,6 +186,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per page (10)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
     parser.add_argument("--workdir", help="reuse (or create) the database in this directory")
+    parser.add_argument(
+        "--only", help="measure only the pages whose label holds this text (and the bare view)"
+    )
     args = parser.parse_args()
     binary = ensure_wrk()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="digipunt-bench-http-"))
@@ -206,6 +209,8 @@ def main() -> None:
         ("HSDS /api/hsds/services", "/api/hsds/services", None),
         ("bare Django view, again", "/bench/bare/", None),
     ]
+    if args.only:
+        pages = [page for page in pages if "bare" in page[0] or args.only in page[0]]
     server = start_server(env)
     try:
         rows = []

@@ -27,12 +27,16 @@ ConditionalGetMiddleware answers 304 to a matching `If-None-Match`.
 from __future__ import annotations
 
 import hashlib
+import threading
 import uuid
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -51,6 +55,10 @@ PUBLIC_MAX_AGE = 60
 DEFAULT_FRESH_SECONDS = 300
 
 View = Callable[..., HttpResponse]
+T = TypeVar("T")
+
+# The version a public page is rendered under, read once per request (see `reading_once`).
+_request_version: ContextVar[str | None] = ContextVar("public_version", default=None)
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,11 @@ _OWN_HEADERS = {"cache-control", "etag", "vary", "content-length", "expires", "l
 
 
 def version() -> str:
-    """The current version of everything public pages show."""
+    """The current version of everything public pages show (within a public page's request,
+    the one it started with: one read of the shared cache per request)."""
+    pinned = _request_version.get()
+    if pinned is not None:
+        return pinned
     cache = caches[CACHE_ALIAS]
     current = cache.get(VERSION_KEY)
     if current is None:
@@ -85,6 +97,59 @@ def bump() -> None:
 
 def _new_version() -> None:
     caches[CACHE_ALIAS].set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+@contextmanager
+def reading_once() -> Iterator[str]:
+    """Within this block, `version()` answers the version read at its start: a page, its
+    fragments and the process memos it asks (`Memo`) agree, and the shared cache is read once."""
+    current = version()
+    token = _request_version.set(current)
+    try:
+        yield current
+    finally:
+        _request_version.reset(token)
+
+
+class Memo(Generic[T]):
+    """Values derived from what public pages show (a place, the sites matching some filters),
+    kept in this process while the version holds: after a bump, the next request builds them
+    afresh. The most recently used `size` values are kept. Values are shared between requests,
+    so they must not be changed by their users."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._version = ""
+        self._values: OrderedDict[Hashable, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        return self.get_many([key], lambda keys: {key: build()})[key]
+
+    def get_many(
+        self, keys: list[Hashable], build: Callable[[list[Hashable]], dict[Hashable, T]]
+    ) -> dict[Hashable, T]:
+        """The values of `keys`; `build` is called once with the keys not known yet."""
+        current = version()
+        found: dict[Hashable, T] = {}
+        with self._lock:
+            if self._version != current:
+                self._values.clear()
+                self._version = current
+            for key in keys:
+                if key in self._values:
+                    self._values.move_to_end(key)
+                    found[key] = self._values[key]
+        missing = [key for key in keys if key not in found]
+        if missing:
+            built = build(missing)
+            found.update(built)
+            with self._lock:
+                if self._version == current:  # not when a bump came while building
+                    self._values.update(built)
+                    while len(self._values) > self.size:
+                        self._values.popitem(last=False)
+        return found
 
 
 def fragment_version() -> str:
@@ -127,8 +192,12 @@ def public_page(max_age: int = PUBLIC_MAX_AGE) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if _bypass(request):
                 return view(request, *args, **kwargs)
+            with reading_once() as current:
+                return serve(request, current, *args, **kwargs)
+
+        def serve(request: HttpRequest, current: str, *args: Any, **kwargs: Any) -> HttpResponse:
             cache = caches[CACHE_ALIAS]
-            key = _key(request, version())
+            key = _key(request, current)
             now = timezone.now().timestamp()  # the clock the views use (tests set it)
             entry: _Entry | None = cache.get(key)
             if entry is not None and entry.fresh_until > now:

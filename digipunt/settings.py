@@ -96,6 +96,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "digipunt.context_processors.site_context",
             ],
+            # {% fixed_url %} and {% asset %}: {% url %} and {% static %} worked out once.
+            "builtins": ["core.template_tags"],
         },
     },
 ]

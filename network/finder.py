@@ -8,19 +8,21 @@ results page takes a fixed handful of queries (docs/performance.md).
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Aggregate, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from core.public_cache import end_of_day
-from network import hours_document
-from network.models import KM_PER_DEGREE_LATITUDE, Site, Theme
+from core.public_cache import Memo, end_of_day
+from network import hours, hours_document
+from network.models import KM_PER_DEGREE_LATITUDE, Site, Theme, box_half_sides
 from network.themes import themes_cached
 from territory.selectors import Place
 
@@ -31,6 +33,13 @@ NEARBY_KM = 15.0
 OPEN_NOW_MAX_CHECKED = 1000
 # Sites are first looked for in a box this far around the origin (see _nearest_ids).
 BOX_RADIUS_KM = 20.0
+
+# What a search reads of the directory, kept in this process until the directory changes
+# (core.public_cache.Memo): the positions of the sites matching each recent choice of filters,
+# and the sites shown on result pages with their opening hours read. A search that has none of
+# them to read asks the database; a warm process answers a new search without a query.
+_MATCHING: Memo[_Matching] = Memo(size=64)
+_SITES: Memo[_Shown] = Memo(size=5000)
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,72 @@ class FinderResult:
         return min(moments)
 
 
+@dataclass(frozen=True)
+class _Matching:
+    """The sites matching some filters as (latitude, id, longitude), ordered by latitude, with
+    the latitudes alone for bisection: a box around a place is two bisections."""
+
+    rows: list[tuple[float, int, float]]
+    latitudes: list[float]
+
+    @classmethod
+    def of(cls, qs: QuerySet[Site]) -> _Matching:
+        rows = sorted((lat, pk, lon) for pk, lat, lon in _coordinates(qs))
+        return cls(rows=rows, latitudes=[row[0] for row in rows])
+
+    def everything(self) -> list[tuple[int, float, float]]:
+        return [(pk, lat, lon) for lat, pk, lon in self.rows]
+
+    def in_box(
+        self, latitude: float, longitude: float, radius_km: float
+    ) -> list[tuple[int, float, float]]:
+        """The rows `SiteQuerySet.in_box` would give (the same bounds, inclusive)."""
+        dlat, dlon = box_half_sides(latitude, radius_km)
+        low = bisect.bisect_left(self.latitudes, latitude - dlat)
+        high = bisect.bisect_right(self.latitudes, latitude + dlat)
+        west, east = longitude - dlon, longitude + dlon
+        return [(pk, lat, lon) for lat, pk, lon in self.rows[low:high] if west <= lon <= east]
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """A site as a result shows it: the row with its themes' ids, and its hours read once per
+    language (the names of public holidays are in the page's language)."""
+
+    site: Site
+    schedules: dict[str, hours.Schedule] = field(default_factory=dict)
+    _themes: list[list[Theme]] = field(default_factory=list)
+    # The last status worked out, as (from, until, status): true for any moment in between.
+    _status: list[tuple[datetime, datetime, hours.Status]] = field(default_factory=list)
+
+    def schedule(self) -> hours.Schedule:
+        language = (get_language() or "nl")[:2]
+        found = self.schedules.get(language)
+        if found is None:
+            found = self.schedules[language] = self.site.schedule()
+        return found
+
+    def status(self, now: datetime) -> hours.Status:
+        """Open now, until when, or when it opens next. A status stays true from the moment it
+        was worked out until the site opens or closes (and at most until midnight), so the
+        many searches that show this site in between share it."""
+        if self._status:
+            since, until, known = self._status[0]
+            if since <= now < until:
+                return known
+        status = self.schedule().status(now)
+        until = min(m for m in (status.next_change, end_of_day(now)) if m is not None)
+        self._status[:] = [(now, until, status)]
+        return status
+
+    def themes(self, taxonomy: list[Theme]) -> list[Theme]:
+        """The site's themes in the taxonomy's order (the taxonomy of the same version)."""
+        if not self._themes:
+            ids = {int(pk) for pk in (self.site.theme_ids or "").split(",") if pk}
+            self._themes.append([theme for theme in taxonomy if theme.pk in ids])
+        return self._themes[0]
+
+
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance (haversine)."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
@@ -189,28 +264,22 @@ def find_sites(
     page_size: int = 10,
 ) -> FinderResult:
     """The page `page` of published sites nearest to `origin` that match `filters`."""
-    qs = filtered_sites(filters)
     start = (page - 1) * page_size
     wanted = start + page_size + 1  # one more than the page, to know whether there is a next
     total: int | None
     within_km: float | None = None
     if filters.open_now:
         local = timezone.localtime(now)
-        candidates = qs.may_be_open_at(local)
+        candidates = filtered_sites(filters).may_be_open_at(local)
         ids = [pk for _d, pk in _sorted_by_distance(_coordinates(candidates), origin)]
         ids, complete = _open_ids(ids, local, wanted)
         total = len(ids) if complete else None
     else:
-        ids, total, within_km = _nearest_ids(qs, origin, wanted)
+        matching = _MATCHING.get(filters, lambda: _Matching.of(filtered_sites(filters)))
+        ids, total, within_km = _nearest_ids(matching, origin, wanted)
     page_ids = ids[start : start + page_size]
     has_next = len(ids) > start + page_size
-    # The page's sites with their themes' ids in the same query (no join with anything the
-    # result pages do not show); the names come from the cached taxonomy, which the filter menu
-    # has read already.
-    sites = (
-        Site.objects.filter(pk__in=page_ids).order_by().annotate(theme_ids=_CommaJoined("themes"))
-    )
-    by_id = {site.pk: site for site in sites}
+    by_id = _SITES.get_many(list(page_ids), _shown_sites)
     themes = themes_cached()
     hits = [_hit(by_id[pk], origin, now, themes) for pk in page_ids if pk in by_id]
     return FinderResult(
@@ -230,32 +299,40 @@ def _coordinates(qs: QuerySet[Site]) -> list[tuple[int, float, float]]:
     return list(qs.order_by().values_list("pk", "latitude", "longitude"))
 
 
+def _shown_sites(ids: list[Hashable]) -> dict[Hashable, _Shown]:
+    """The sites of these ids with their themes' ids in the same query (no join with anything
+    the result pages do not show); the names come from the cached taxonomy, which the filter
+    menu has read already."""
+    sites = Site.objects.filter(pk__in=ids).order_by().annotate(theme_ids=_CommaJoined("themes"))
+    return {site.pk: _Shown(site) for site in sites}
+
+
 def _nearest_ids(
-    qs: QuerySet[Site], origin: Place, wanted: int
+    matching: _Matching, origin: Place, wanted: int
 ) -> tuple[list[int], int, float | None]:
     """At least `wanted` ids nearest first (or all there are), how many there are, and within
     which radius they were counted (None: everywhere).
 
-    First only the sites in a box around the origin (an indexed latitude range): when the circle
-    inside that box holds enough of them, they are certainly the nearest, and the count is of the
-    sites within that circle. Otherwise every matching site is ordered. At most two queries.
+    First only the sites in a box around the origin: when the circle inside that box holds
+    enough of them, they are certainly the nearest, and the count is of the sites within that
+    circle. Otherwise every matching site is ordered.
     """
-    boxed = qs.in_box(origin.latitude, origin.longitude, BOX_RADIUS_KM)
+    boxed = matching.in_box(origin.latitude, origin.longitude, BOX_RADIUS_KM)
     # The squared radius of the circle inside the box, in the units of _sorted_by_distance.
     limit = (BOX_RADIUS_KM / KM_PER_DEGREE_LATITUDE) ** 2
-    ordered = _sorted_by_distance(_coordinates(boxed), origin)
+    ordered = _sorted_by_distance(boxed, origin)
     inside = [pk for d, pk in ordered if d <= limit]
     if len(inside) >= wanted:
         return inside, len(inside), BOX_RADIUS_KM
-    everything = [pk for _d, pk in _sorted_by_distance(_coordinates(qs), origin)]
+    everything = [pk for _d, pk in _sorted_by_distance(matching.everything(), origin)]
     return everything, len(everything), None
 
 
-def _hit(site: Site, origin: Place, now: datetime, themes: list[Theme]) -> Hit:
-    status = site.schedule().status(now)
-    ids = {int(pk) for pk in (site.theme_ids or "").split(",") if pk}
+def _hit(shown: _Shown, origin: Place, now: datetime, themes: list[Theme]) -> Hit:
+    site = shown.site
+    status = shown.status(now)
     return Hit(
-        themes=[theme for theme in themes if theme.pk in ids],
+        themes=shown.themes(themes),
         site=site,
         distance_km=distance_km(origin.latitude, origin.longitude, site.latitude, site.longitude),
         open_now=status.open_now,

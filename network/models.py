@@ -154,6 +154,14 @@ class Accessibility(models.TextChoices):
 KM_PER_DEGREE_LATITUDE = 111.32
 
 
+def box_half_sides(latitude: float, radius_km: float) -> tuple[float, float]:
+    """Half the height and width, in degrees, of the box that holds the circle of `radius_km`
+    around a point at `latitude`."""
+    dlat = radius_km / KM_PER_DEGREE_LATITUDE
+    # Longitude degrees shrink with latitude; the floor guards against the poles.
+    return dlat, dlat / max(math.cos(math.radians(latitude)), 0.01)
+
+
 class SiteQuerySet(models.QuerySet["Site"]):
     def published(self) -> SiteQuerySet:
         """Sites the public may see."""
@@ -174,9 +182,7 @@ class SiteQuerySet(models.QuerySet["Site"]):
 
         A cheap, index-friendly first cut (latitude is indexed); callers measure real distances.
         """
-        dlat = radius_km / KM_PER_DEGREE_LATITUDE
-        # Longitude degrees shrink with latitude; the floor guards against the poles.
-        dlon = dlat / max(math.cos(math.radians(latitude)), 0.01)
+        dlat, dlon = box_half_sides(latitude, radius_km)
         return self.filter(
             latitude__range=(latitude - dlat, latitude + dlat),
             longitude__range=(longitude - dlon, longitude + dlon),

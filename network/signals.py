@@ -1,7 +1,8 @@
 """What tells the public pages that the directory changed (see `core.public_cache`).
 
 Every save or delete of a site, its themes, an organisation, a partnership or a theme bumps the
-version of the public pages (after the commit), and a theme's change also drops the cached
+version of the public pages (at once and after the commit), which also drops what each process
+remembers of the directory (`core.public_cache.Memo`), and a theme's change also drops the cached
 taxonomy, so the very next request shows it. Writes that skip the signals (the loaders'
 `bulk_create`) bump the version themselves.
 """

@@ -8,7 +8,9 @@ page is served from the page cache while it is true (`core.public_cache`): a vie
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -17,12 +19,16 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.public_cache import end_of_day, fragment_version, public_page
+from core.public_cache import Memo, end_of_day, fragment_version, public_page
 from network.finder import Filters, find_sites
 from network.models import LANGUAGE_NAMES, Site
 from network.public import schema_org
 from network.public.forms import FinderForm
 from territory.selectors import Place, PlaceResolution, resolve_place
+
+# What places residents typed mean, kept in this process until the directory (which holds the
+# territory) changes: a flood of searches names a few thousand places at most.
+_PLACES: Memo[PlaceResolution] = Memo(size=4096)
 
 
 @public_page()
@@ -70,7 +76,8 @@ def search(request: HttpRequest) -> HttpResponse:
             query="", status="found", place=_origin_from_location(data["lat"], data["lon"])
         )
     else:
-        resolution = resolve_place(data.get("q", ""))
+        typed = data.get("q", "")
+        resolution = _PLACES.get(typed, lambda: resolve_place(typed))
     context["resolution"] = resolution
     context["postal_code_typed"] = resolution.query.isdigit()
     context["kept_filters"] = _filters_only(request)
@@ -93,27 +100,23 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "network/public/results.html", context)
 
 
+def _query(request: HttpRequest, keep: Callable[[str], bool]) -> str:
+    """The search's query string with only the parameters `keep` says yes to."""
+    return urlencode([(k, v) for k, values in request.GET.lists() if keep(k) for v in values])
+
+
 def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+    return _query(request, lambda name: name != "page")
 
 
 def _filters_only(request: HttpRequest) -> str:
     """The filters of this search, to keep when the resident picks another place."""
-    query = request.GET.copy()
-    for name in ("q", "lat", "lon", "page"):
-        query.pop(name, None)
-    return query.urlencode()
+    return _query(request, lambda name: name not in ("q", "lat", "lon", "page"))
 
 
 def _query_without_filters(request: HttpRequest) -> str:
     """The same search (a place or a location) with every filter off, from the first page."""
-    query = request.GET.copy()
-    for name in list(query):
-        if name not in ("q", "lat", "lon"):
-            query.pop(name)
-    return query.urlencode()
+    return _query(request, lambda name: name in ("q", "lat", "lon"))
 
 
 def _script_safe_json(value: object) -> str:

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date, datetime, timedelta
+from functools import cache, partial
+from typing import Any
 
 from django import template
+from django.core.cache import caches
 from django.forms import BoundField, CheckboxInput
+from django.template.loader import render_to_string
 from django.utils import formats, timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.dates import WEEKDAYS
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.dates import clock
+from core.public_cache import Memo
 from network.hours import DayHours
 from network.models import Accessibility, Service, Site
 
@@ -24,7 +32,7 @@ def _day_words(day: date, today: date) -> str:
     if day == today + timedelta(days=1):
         return _("tomorrow")
     if day < today + timedelta(days=7):
-        return formats.date_format(day, "l")
+        return str(WEEKDAYS[day.weekday()])  # what date_format(day, "l") says, a lookup less
     return formats.date_format(day, "l j F")
 
 
@@ -42,6 +50,75 @@ def opening_status(
         "day": _day_words(timezone.localdate(next_opening), today),
         "time": clock(next_opening),
     }
+
+
+# --- the finder's result cards ----------------------------------------------------------------
+# A card shows a site, which changes only with the directory, and two things that change with
+# each request: how far it is and whether it is open now. The card is rendered once per version
+# and language with a mark where each of those goes, kept in the fragments cache, and the marks
+# are replaced per request. A mark cannot come from a site's data: "<" in data is escaped.
+CARD_SECONDS = 86400
+_DISTANCE_MARK = "<!--distance-->"
+_STATUS_MARK = "<!--status-->"
+
+
+# A status line reads the same for every site with the same moments on the same day: it is
+# written once per language and day ("Closed now. Opens tomorrow at 09:00").
+_STATUS_LINES: Memo[SafeString] = Memo(size=5000)
+
+
+def _status_line(hit: Any, now: datetime) -> SafeString:
+    return format_html(
+        '<p class="status {}">{}</p>',
+        "open" if hit.open_now else "closed",
+        opening_status(hit.open_now, hit.closes_at, hit.next_opening, now),
+    )
+
+
+# The cards this process used last, in front of the fragments cache that every process shares
+# (which has to unpickle what it gives).
+_CARDS: Memo[str] = Memo(size=5000)
+
+
+@register.simple_tag
+def result_cards(hits: list[Any], now: datetime, page_version: str) -> SafeString:
+    """The finder's result list items (templates/network/public/_result_card.html): each card
+    from this process's memo, else from the fragments cache (all of a page's in one request),
+    else rendered and stored in both; then the distance and the status filled in."""
+    language, today = get_language(), timezone.localdate(now)
+    keys = {hit.site.pk: f"card:{page_version}:{hit.site.pk}" for hit in hits}
+    cards = _CARDS.get_many(list(keys.values()), partial(_stored_cards, hits, keys))
+    items = []
+    for hit in hits:
+        moments = (hit.open_now, hit.closes_at, hit.next_opening)
+        status = _STATUS_LINES.get((language, today, moments), partial(_status_line, hit, now))
+        distance = conditional_escape(km(hit.distance_km))
+        card = cards[keys[hit.site.pk]]
+        items.append(card.replace(_DISTANCE_MARK, distance).replace(_STATUS_MARK, status))
+    return mark_safe("".join(items))  # the cards are escaped templates and escaped values
+
+
+def _stored_cards(
+    hits: list[Any], keys: dict[int, str], wanted: list[Hashable]
+) -> dict[Hashable, str]:
+    """The `wanted` cards from the fragments cache; those it lacks rendered and stored there."""
+    fragments = caches["fragments"]
+    found: dict[Hashable, str] = fragments.get_many(wanted)
+    rendered: dict[str, str] = {}
+    for hit in hits:
+        key = keys[hit.site.pk]
+        if key in wanted and key not in found:
+            context = {
+                "hit": hit,
+                "distance": mark_safe(_DISTANCE_MARK),
+                "status": mark_safe(_STATUS_MARK),
+            }
+            found[key] = rendered[key] = render_to_string(
+                "network/public/_result_card.html", context
+            )
+    if rendered:
+        fragments.set_many(rendered, CARD_SECONDS)
+    return found
 
 
 @register.filter
@@ -70,9 +147,18 @@ def short_date(day: date) -> str:
 
 @register.filter
 def km(value: float) -> str:
+    """ "450 m", "3,2 km": metres below one kilometre, else one decimal with the language's
+    decimal mark (as number_format(value, 1) writes it)."""
+    metres, kilometres, decimal = _distance_words(get_language())
     if value < 1:
-        return _("%(metres)s m") % {"metres": int(round(value * 1000, -1))}
-    return _("%(km)s km") % {"km": formats.number_format(round(value, 1), 1)}
+        return metres % {"metres": int(round(value * 1000, -1))}
+    return kilometres % {"km": f"{value:.1f}".replace(".", decimal)}
+
+
+@cache
+def _distance_words(language: str | None) -> tuple[str, str, str]:
+    """The words of a distance in the active language, looked up once (ten per results page)."""
+    return _("%(metres)s m"), _("%(km)s km"), str(formats.get_format("DECIMAL_SEPARATOR"))
 
 
 @register.filter

@@ -22,7 +22,7 @@ from network.hours_document import period
 from network.models import Theme
 from tests import factories
 from tests.cast import signed_in, url
-from tests.network.test_public_pages import GENT, get_html, result_names, search_url
+from tests.network.test_public_pages import GENT, distances, get_html, result_names, search_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("territory")]
 
@@ -265,9 +265,12 @@ def test_a_request_with_a_session_or_messages_cookie_is_never_served_from_the_ca
     get_html(client, search_url(q="9000"))
     client.cookies["messages"] = "anything"
 
-    fresh, _html = queries_of(client, search_url(q="9000"))
+    response = client.get(search_url(q="9000"))
 
-    assert fresh > 0
+    assert response.templates, "rendered for this request, not taken from the page cache"
+    assert "public" not in response.get("Cache-Control", "")
+    client.cookies.pop("messages")
+    assert not client.get(search_url(q="9000")).templates  # without the cookie: the cache
 
 
 def test_pages_with_a_form_or_personal_data_are_never_public(client, cast, clock):
@@ -312,3 +315,41 @@ def test_a_new_search_after_a_change_shows_it_in_the_cards_and_the_filter_menu(c
     assert result_names(html) == ["New name"]
     assert helps_with(html) == "Your digital identity"
     assert '<option value="eid-itsme" selected>Your digital identity</option>' in html
+
+
+def test_a_cached_card_gets_this_search_s_distance_and_status(client, clock):
+    """The card of a site is rendered once; each new search fills in its own distance and the
+    status at its own time."""
+    factories.site(name="Kouter", latitude=GENT[0], longitude=GENT[1])
+    near = get_html(client, search_url(q="9000"))
+    clock.now = MONDAY_0850 + timedelta(minutes=20)  # the factory site opens at 09:00
+    far = get_html(client, search_url(q="Landegem"))  # a new page: the card from the cache
+
+    assert distances(near) != distances(far)
+    assert "Closed now. Opens today at 09:00" in near
+    assert "Open now, until" in far
+    assert "<!--" not in near + far  # every mark was filled in
+
+
+def test_a_site_name_cannot_pose_as_a_card_s_mark(client, clock):
+    factories.site(name="<!--distance--> <!--status-->", latitude=GENT[0])
+    get_html(client, search_url(q="9000"))
+    html = get_html(client, search_url(q="Gent"))  # the card from the cache
+
+    assert "&lt;!--distance--&gt; &lt;!--status--&gt;" in html
+    assert html.count('<span class="distance">') == 1
+
+
+def test_a_changed_territory_is_read_anew(client, clock):
+    """Places residents typed are remembered until the directory, which holds the territory,
+    changes."""
+    from core import public_cache
+    from territory.models import PostalCode
+
+    factories.site(name="Kouter", latitude=GENT[0])
+    assert "Kouter" in get_html(client, search_url(q="9000"))
+    PostalCode.objects.filter(code="9000").delete()  # a bulk change: its writer bumps
+    public_cache.bump()
+
+    html = get_html(client, search_url(q="9000", r="another page"))
+    assert "Kouter" not in html
