@@ -36,12 +36,19 @@ __all__ = [
 
 # What everyone who works at a site does every day.
 _SITE_WORK = frozenset(
-    {Can.VIEW_SITE, Can.REGISTER_CONTACTS, Can.MANAGE_APPOINTMENTS, Can.HANDLE_REFERRALS}
+    {
+        Can.VIEW_SITE,
+        Can.REGISTER_CONTACTS,
+        Can.MANAGE_APPOINTMENTS,
+        Can.HANDLE_REFERRALS,
+        Can.LEND_DEVICES,
+    }
 )
 
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.VOLUNTEER: _SITE_WORK,
-    Role.COORDINATOR: _SITE_WORK | {Can.EDIT_SITE, Can.VIEW_FIGURES, Can.ISSUE_VISITOR_CODES},
+    Role.COORDINATOR: _SITE_WORK
+    | {Can.EDIT_SITE, Can.VIEW_FIGURES, Can.ISSUE_VISITOR_CODES, Can.MANAGE_DEVICES},
     Role.ORG_ADMIN: _SITE_WORK
     | {
         Can.EDIT_SITE,
@@ -51,6 +58,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
         Can.VIEW_FIGURES,
         Can.ISSUE_VISITOR_CODES,
         Can.MANAGE_TOKENS,
+        Can.MANAGE_DEVICES,
     },
     Role.REFERRER: frozenset({Can.REFER}),
     Role.ANALYST: frozenset({Can.VIEW_FIGURES}),

@@ -12,8 +12,8 @@ from datetime import date, datetime, time, timedelta
 from django.http import Http404
 from django.utils import timezone
 
-from appointments.links import token_hash
 from appointments.models import Appointment, BookingSettings
+from core.links import token_hash
 from network.models import Site
 
 # A manage-link secret is `secrets.token_urlsafe(24)`: 32 characters; anything far off is no link.

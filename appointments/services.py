@@ -33,10 +33,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from appointments import links, resident_messages, validation
+from appointments import resident_messages, validation
 from appointments import slots as slot_rules
 from appointments.models import Appointment, BookingSettings, Slot
 from audit.services import field_changes, log_action
+from core import links
 from core.references import new_reference
 from network.models import Site, Theme
 

@@ -24,3 +24,5 @@ class Can(StrEnum):
     HANDLE_REFERRALS = "handle_referrals"  # the site's inbox of referred residents
     ISSUE_VISITOR_CODES = "issue_visitor_codes"  # print cards with visitor codes
     MANAGE_TOKENS = "manage_tokens"  # API tokens of the organisation
+    LEND_DEVICES = "lend_devices"  # the lending desk: lend, renew, take back, wipe; borrowers
+    MANAGE_DEVICES = "manage_devices"  # the inventory: add and change devices, set them aside

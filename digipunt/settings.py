@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "questions",
     "appointments",
     "referrals",
+    "lending",
     "privacy",
     # The top layer: the pages that span every domain (staff home, a site's "today").
     "workspace",
@@ -251,6 +252,9 @@ SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10)
 # many days after it was closed (and twice as many after it was sent, when nobody closed it).
 RETENTION_APPOINTMENT_DAYS = env_int("RETENTION_APPOINTMENT_DAYS", 30)
 RETENTION_REFERRAL_DAYS = env_int("RETENTION_REFERRAL_DAYS", 90)
+# A borrower's name and contact details go this many days after their last loan was closed
+# (brought back or lost); the loans and the devices' history stay.
+RETENTION_BORROWER_DAYS = env_int("RETENTION_BORROWER_DAYS", 365)
 
 # The public finder.
 FINDER_PAGE_SIZE = env_int("FINDER_PAGE_SIZE", 10)

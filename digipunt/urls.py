@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("staff/", include("audit.staff.urls")),
     path("", include("questions.urls")),
     path("", include("appointments.urls")),
+    path("", include("lending.urls")),
     path("staff/", include("referrals.staff.urls")),
     path("", include("network.urls")),
     prefix_default_language=True,

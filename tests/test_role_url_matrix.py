@@ -115,6 +115,10 @@ def aalst_member(cast: Cast) -> dict[str, object]:
     return {"organisation_id": cast.aalst_org.pk, "membership_id": membership.pk}
 
 
+def _lending():  # type: ignore[no-untyped-def]
+    return __import__("tests.lending.helpers", fromlist=["_"])
+
+
 MATRIX: dict[str, Row] = {
     # Signing in and out, resetting a password, accepting an invitation: public pages.
     "accounts:login": Row(public=True),
@@ -200,6 +204,48 @@ MATRIX: dict[str, Row] = {
         ).matrix_appointment(cast, other_org=True),
         allowed=SITE_VIEWERS,
         method="post",
+    ),
+    # --- lending ---
+    # The desk, lending, taking back and wiping: everyone who works at the site; the inventory
+    # (adding, changing, setting devices aside): coordinators and organisation admins.
+    "lending:desk": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "lending:checkout": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "lending:devices": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "lending:borrowers": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "lending:device-add": Row(
+        kwargs=gent_a, other_org=aalst, allowed=SITE_EDITORS, forbidden=frozenset({"volunteer"})
+    ),
+    "lending:device": Row(
+        kwargs=lambda cast: _lending().matrix_device(cast),
+        other_org=lambda cast: _lending().matrix_device(cast, other_org=True),
+        allowed=SITE_VIEWERS,
+    ),
+    "lending:device-edit": Row(
+        kwargs=lambda cast: _lending().matrix_device(cast),
+        other_org=lambda cast: _lending().matrix_device(cast, other_org=True),
+        allowed=SITE_EDITORS,
+        forbidden=frozenset({"volunteer"}),
+    ),
+    # "repaired" of a device that is not in repair: a clear message and back to the device.
+    "lending:device-action": Row(
+        kwargs=lambda cast: _lending().matrix_device(cast, action="repaired"),
+        other_org=lambda cast: _lending().matrix_device(cast, other_org=True, action="repaired"),
+        allowed=SITE_EDITORS,
+        forbidden=frozenset({"volunteer"}),
+        method="post",
+        ok=frozenset({302}),
+    ),
+    "lending:loan": Row(
+        kwargs=lambda cast: _lending().matrix_loan(cast),
+        other_org=lambda cast: _lending().matrix_loan(cast, other_org=True),
+        allowed=SITE_VIEWERS,
+    ),
+    "lending:loan-action": Row(
+        kwargs=lambda cast: _lending().matrix_loan(cast, action="renew"),
+        other_org=lambda cast: _lending().matrix_loan(cast, other_org=True, action="renew"),
+        allowed=SITE_VIEWERS,
+        method="post",
+        ok=frozenset({302}),
     ),
     # --- referrals ---
     # The referrer's pages need the right to refer for an organisation (referrer, platform

@@ -14,15 +14,15 @@ from accounts.staff import panels as accounts_panels
 from appointments.staff import panels as appointments_panels
 from audit.staff import panels as audit_panels
 from core.panels import Desk, OrganisationDesk, OrganisationPanel, Piece, Place, SitePanel
+from lending.staff import panels as lending_panels
 from network.staff import panels as network_panels
 from questions.staff import panels as questions_panels
 from referrals.staff import panels as referrals_panels
 
 
 def coming(desk: Desk) -> Iterator[Piece]:
-    """The places kept on "today" for the pillars still to be built: device lending and learning
-    replace these with panels of their own."""
-    yield Piece(Place.SECTION, 40, "workspace/staff/panels/loans_coming.html")
+    """The place kept on "today" for the pillar still to be built: learning replaces it with a
+    panel of its own."""
     yield Piece(Place.SECTION, 50, "workspace/staff/panels/sessions_coming.html")
 
 
@@ -32,6 +32,7 @@ SITE_PANELS: tuple[SitePanel, ...] = (
     questions_panels.today,
     appointments_panels.today,
     referrals_panels.today,
+    lending_panels.today,
     coming,
 )
 

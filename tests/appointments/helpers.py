@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from appointments import services
-from appointments.links import new_token, token_hash
 from appointments.models import Appointment, BookingSettings, Slot
+from core.links import new_token, token_hash
 from network.hours_document import period
 from network.models import Site, Theme
 from tests import factories

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from lending.models import Borrower
 from privacy.export import personal_data_of
 from privacy.registry import PersonalData, Registry, personal_data
 from privacy.retention import personal_data_purge
@@ -20,7 +21,7 @@ NOW = datetime(2026, 6, 15, 3, 15, tzinfo=ZoneInfo("Europe/Brussels"))
 
 
 def test_the_apps_register_their_personal_data():
-    assert personal_data.names() == ["appointments", "referrals"]
+    assert personal_data.names() == ["appointments", "referrals", "borrowers"]
     assert personal_data["referrals"].fields == ("name", "phone", "email", "question")
 
 
@@ -68,14 +69,18 @@ def test_a_persons_data_is_found_in_every_registered_kind(cast):
     mine = appointment(cast.gent_a, NOW - timedelta(days=2), phone="+32470111222")
     other = appointment(cast.gent_a, NOW - timedelta(days=1), phone="+32470999999")
     sent = referral(cast, created=NOW - timedelta(days=3), email="Mia@Example.org")
+    borrower = Borrower.objects.create(
+        organisation=cast.gent, kind="resident", name="Mia", phone="+32470111222"
+    )
 
     found = personal_data_of(phone="+32470111222", email="mia@example.org")
 
     assert [row["pk"] for row in found["appointments"]] == [mine.pk]
     assert [row["pk"] for row in found["referrals"]] == [sent.pk]
     assert found["referrals"][0]["email"] == "Mia@Example.org"
+    assert [row["pk"] for row in found["borrowers"]] == [borrower.pk]
     assert other.pk not in [row["pk"] for row in found["appointments"]]
-    assert personal_data_of() == {"appointments": [], "referrals": []}
+    assert personal_data_of() == {"appointments": [], "referrals": [], "borrowers": []}
 
 
 def test_erased_data_is_no_longer_found(cast):

@@ -7,6 +7,7 @@ It lives in the top layer because it fills every domain: the sites (network), th
 from django.core.management.base import BaseCommand, CommandParser
 
 from appointments.demo import demo_booking_enable
+from lending.demo import demo_devices_load
 from network.demo import demo_network_load
 
 
@@ -21,3 +22,5 @@ class Command(BaseCommand):
         demo_network_load(sites=sites, seed=seed, log=self.stdout.write)
         booking = demo_booking_enable()
         self.stdout.write(f"Online booking at {booking} demo sites that work by appointment.")
+        devices = demo_devices_load()
+        self.stdout.write(f"{devices} demo devices at the demo sites that lend devices.")

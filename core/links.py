@@ -1,4 +1,5 @@
-"""The secret of a resident's manage link: random, shown once, stored only as its SHA-256."""
+"""The secret of a private link (a resident's appointment, a borrower's loan): random, shown once,
+stored only as its SHA-256."""
 
 from __future__ import annotations
 

@@ -1,0 +1,277 @@
+"""Device lending: a site's devices, the people and organisations who borrow them, and the loans.
+
+A device is lent to one borrower at a time: the database refuses a second open loan of one device
+(a partial unique constraint), and the checkout service locks the device's row while it checks
+and writes, so twenty simultaneous checkouts of one device give one loan. A returned device waits
+for its wipe (`Device.Status.TO_WIPE`) and cannot be lent again until a `Wipe` says how, by whom
+and when its data was erased. Every change to a device is in its history (`DeviceEvent`).
+
+`Borrower` holds personal data (name, phone, email, postal code, a note): it is erased by the
+retention run a configurable time after their last loan closed (`erased_at` says when); the
+borrower's row, the loans and the history stay, so every count stays the same.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from network.models import Organisation, Site
+
+
+class Device(models.Model):
+    class Kind(models.TextChoices):
+        LAPTOP = "laptop", _("Laptop")
+        TABLET = "tablet", _("Tablet")
+        SMARTPHONE = "smartphone", _("Smartphone")
+        HOTSPOT = "hotspot", _("Mobile hotspot")
+        DATA_SIM = "data_sim", _("Data SIM card")
+        ACCESSORY = "accessory", _("Accessory (headset, webcam…)")
+
+    class Source(models.TextChoices):
+        BOUGHT = "bought", _("Bought")
+        DONATED = "donated", _("Donated")
+        REFURBISHED = "refurbished", _("Refurbished")
+
+    class Condition(models.TextChoices):
+        GOOD = "good", _("Good")
+        FAIR = "fair", _("Signs of use")
+        DAMAGED = "damaged", _("Damaged")
+
+    class Status(models.TextChoices):
+        AVAILABLE = "available", _("Available")
+        ON_LOAN = "on_loan", _("On loan")
+        RESERVED = "reserved", _("Reserved")
+        TO_WIPE = "to_wipe", _("Waiting to be wiped")
+        IN_REPAIR = "in_repair", _("Being repaired")
+        RETIRED = "retired", _("Retired")
+        LOST = "lost", _("Lost")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="devices")
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="devices", verbose_name=_("Digipunt")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    make_model = models.CharField(_("make and model"), max_length=120)
+    serial_number = models.CharField(_("serial number"), max_length=80, blank=True)
+    # What is printed on the label and typed (or scanned) at the desk; stored in capitals.
+    asset_tag = models.CharField(_("asset tag"), max_length=40)
+    source = models.CharField(
+        _("where it came from"), max_length=12, choices=Source.choices, default=Source.BOUGHT
+    )
+    source_note = models.CharField(_("donated or refurbished by"), max_length=120, blank=True)
+    # The checklist of what goes with the device ("charger", "bag"), checked at every return.
+    accessories = models.JSONField(_("accessories"), default=list, blank=True)
+    condition = models.CharField(
+        _("condition"), max_length=8, choices=Condition.choices, default=Condition.GOOD
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.AVAILABLE
+    )
+    notes = models.CharField(_("notes"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["asset_tag"]
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "asset_tag"], name="device_tag_unique_per_organisation"
+            ),
+        ]
+        indexes = [models.Index(fields=["site", "status"], name="device_site_status")]
+
+    def __str__(self) -> str:
+        return f"{self.asset_tag} ({self.make_model})"
+
+
+class Borrower(models.Model):
+    """A resident or an organisation that borrows devices from an organisation's Digipunten."""
+
+    class Kind(models.TextChoices):
+        RESIDENT = "resident", _("Resident")
+        ORGANISATION = "organisation", _("Organisation")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="borrowers"
+    )
+    kind = models.CharField(_("borrower"), max_length=12, choices=Kind.choices)
+    # Personal data: erased by the retention run (`erased_at`).
+    name = models.CharField(_("name"), max_length=120)
+    contact_person = models.CharField(_("contact person"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)  # E.164
+    email = models.EmailField(_("email"), blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=4, blank=True)
+    eligibility_note = models.CharField(
+        _("why they may borrow"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: referred by the social services. No medical or income details."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("borrower")
+        verbose_name_plural = _("borrowers")
+
+    def __str__(self) -> str:
+        return self.name if not self.erased_at else str(_("(erased)"))
+
+
+class Loan(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("On loan")
+        RETURNED = "returned", _("Returned")
+        LOST = "lost", _("Lost")
+
+    # Shown to the borrower and said on the phone; unique, short, without look-alike characters.
+    reference = models.CharField(_("reference"), max_length=12, unique=True)
+    # SHA-256 of the secret in the borrower's private link (the link itself is never stored).
+    token_hash = models.CharField(max_length=64, unique=True)
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="loans")
+    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="loans")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="loans")
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default="open")
+    checked_out_at = models.DateTimeField(_("lent on"))
+    checked_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    due_on = models.DateField(_("bring back by"))
+    renewals = models.PositiveSmallIntegerField(_("renewals"), default=0)
+    # The loan agreement the borrower accepted (its version) and when.
+    agreement_version = models.PositiveSmallIntegerField(default=1)
+    agreement_accepted_at = models.DateTimeField()
+    returned_at = models.DateTimeField(_("brought back on"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # What was missing at the return, from the device's accessories checklist.
+    missing_accessories = models.JSONField(default=list, blank=True)
+    return_condition = models.CharField(
+        _("condition when returned"), max_length=8, choices=Device.Condition.choices, blank=True
+    )
+    lost_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-checked_out_at", "-pk"]
+        verbose_name = _("loan")
+        verbose_name_plural = _("loans")
+        constraints = [
+            # A device is lent to one borrower at a time, whatever the application does.
+            models.UniqueConstraint(
+                fields=["device"], condition=Q(status="open"), name="loan_one_open_per_device"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["site", "status", "due_on"], name="loan_site_status_due"),
+            models.Index(fields=["borrower", "status"], name="loan_borrower_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Wipe(models.Model):
+    """That a device's data was erased before it goes to the next person: how, by whom, when."""
+
+    class Method(models.TextChoices):
+        FACTORY_RESET = "factory_reset", _("Factory reset")
+        REIMAGED = "reimaged", _("Reinstalled from a clean image")
+        SIM_RESET = "sim_reset", _("SIM card and hotspot settings reset")
+        CHECKED = "checked", _("Checked: no personal data on it")
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="wipes")
+    loan = models.ForeignKey(
+        Loan, on_delete=models.PROTECT, null=True, blank=True, related_name="wipes"
+    )
+    method = models.CharField(_("how"), max_length=14, choices=Method.choices)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    done_by_label = models.CharField(max_length=150)  # the name, kept when the account goes
+    done_at = models.DateTimeField(_("when"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-done_at", "-pk"]
+        verbose_name = _("wipe")
+        verbose_name_plural = _("wipes")
+
+    def __str__(self) -> str:
+        return f"{self.device.asset_tag}: {self.get_method_display()}"
+
+
+class DeviceEvent(models.Model):
+    """One line of a device's history. Holds no personal data: a loan is named by its reference."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", _("Added to the inventory")
+        CHANGED = "changed", _("Details changed")
+        LENT = "lent", _("Lent")
+        RENEWED = "renewed", _("Loan renewed")
+        RETURNED = "returned", _("Brought back")
+        WIPED = "wiped", _("Wiped")
+        REPAIR = "repair", _("Sent for repair")
+        REPAIRED = "repaired", _("Back from repair")
+        LOST = "lost", _("Lost")
+        RETIRED = "retired", _("Retired")
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    loan = models.ForeignKey(Loan, on_delete=models.SET_NULL, null=True, related_name="+")
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.kind} {self.at:%Y-%m-%d}"
+
+
+class LendingRules(models.Model):
+    """How an organisation lends: who may borrow, for how long, how many devices at once."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="lending_rules"
+    )
+    residents_may_borrow = models.BooleanField(_("residents may borrow"), default=True)
+    organisations_may_borrow = models.BooleanField(_("organisations may borrow"), default=True)
+    loan_days = models.PositiveSmallIntegerField(_("loan length in days"), default=28)
+    renewal_days = models.PositiveSmallIntegerField(_("days added by a renewal"), default=14)
+    max_renewals = models.PositiveSmallIntegerField(_("renewals allowed"), default=1)
+    max_devices = models.PositiveSmallIntegerField(_("devices at once per resident"), default=1)
+    deposit_euros = models.PositiveSmallIntegerField(_("deposit in euros"), default=0)
+    block_when_overdue = models.BooleanField(
+        _("no new loan while a device is overdue"), default=True
+    )
+
+    class Meta:
+        verbose_name = _("lending rules")
+        verbose_name_plural = _("lending rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(loan_days__gte=1, loan_days__lte=180), name="lending_loan_days_1_180"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_devices__gte=1, max_devices__lte=50),
+                name="lending_max_devices_1_50",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.loan_days} days"

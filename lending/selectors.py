@@ -1,0 +1,88 @@
+"""The reads of lending, always from a site or organisation the caller was allowed (see
+`accounts.permissions.site_for`): a device, loan or borrower of another organisation is not found
+(a 404 in the views)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from core.links import token_hash
+from lending.models import Borrower, Device, DeviceEvent, Loan
+from network.models import Organisation, Site
+
+
+def devices_at(site: Site) -> QuerySet[Device]:
+    return Device.objects.filter(site=site).order_by("asset_tag")
+
+
+def device_at_site(site: Site, device_id: int) -> Device:
+    device = Device.objects.filter(site=site, pk=device_id).select_related("site").first()
+    if device is None:
+        raise Http404
+    return device
+
+
+def device_with_tag(site: Site, tag: str) -> Device | None:
+    return Device.objects.filter(site=site, asset_tag=tag).first()
+
+
+def open_loan_of(device: Device) -> Loan | None:
+    return (
+        Loan.objects.filter(device=device, status=Loan.Status.OPEN)
+        .select_related("borrower")
+        .first()
+    )
+
+
+def history_of(device: Device, limit: int = 50) -> list[DeviceEvent]:
+    return list(DeviceEvent.objects.filter(device=device).select_related("loan")[:limit])
+
+
+def open_loans_at(site: Site) -> QuerySet[Loan]:
+    """The site's devices out on loan, the first due first."""
+    return (
+        Loan.objects.filter(site=site, status=Loan.Status.OPEN)
+        .select_related("device", "borrower")
+        .order_by("due_on", "pk")
+    )
+
+
+def loans_due_by(site: Site, day: date) -> QuerySet[Loan]:
+    """Open loans due on or before `day` (overdue ones included): the "today" panel."""
+    return open_loans_at(site).filter(due_on__lte=day)
+
+
+def loan_at_site(site: Site, loan_id: int) -> Loan:
+    loan = (
+        Loan.objects.filter(site=site, pk=loan_id)
+        .select_related("device", "borrower", "site")
+        .first()
+    )
+    if loan is None:
+        raise Http404
+    return loan
+
+
+def loan_by_token(token: str) -> Loan | None:
+    """The loan of a borrower's private link, or None for an unknown or malformed secret."""
+    if not token or len(token) > 64:
+        return None
+    return (
+        Loan.objects.filter(token_hash=token_hash(token))
+        .select_related("device", "site", "site__municipality")
+        .first()
+    )
+
+
+def borrowers_of(organisation: Organisation) -> QuerySet[Borrower]:
+    return Borrower.objects.filter(organisation=organisation, erased_at__isnull=True)
+
+
+def borrower_of(organisation: Organisation, borrower_id: int) -> Borrower:
+    borrower = borrowers_of(organisation).filter(pk=borrower_id).first()
+    if borrower is None:
+        raise Http404
+    return borrower

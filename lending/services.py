@@ -1,0 +1,547 @@
+"""The writing services of lending: the inventory, borrowers, and a loan from checkout to wipe.
+
+Every service takes the acting user, validates, takes the row locks it needs inside one
+transaction, writes, adds a line to the device's history (`DeviceEvent`) and one audit entry. The
+audit entry and the history never hold a borrower's name or contact details: only the device's
+tag and the loan's reference.
+
+A device is never lent twice: the checkout locks the device's row (`select_for_update`) while it
+checks that the device is available and writes the loan, and the database refuses a second open
+loan of one device (`loan_one_open_per_device`), which the checkout turns into the same clear
+message. A brought-back device waits for its wipe; only `device_wipe` makes it available again.
+
+Invalid input raises `django.core.exceptions.ValidationError`, keyed by field where there is one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.services import field_changes, log_action
+from core import links
+from core.references import new_reference
+from lending.models import Borrower, Device, DeviceEvent, LendingRules, Loan, Wipe
+from network.models import Organisation, Site
+from notifications.phones import clean_phone_and_email
+
+DEVICE_FIELDS = (
+    "kind",
+    "make_model",
+    "serial_number",
+    "asset_tag",
+    "source",
+    "source_note",
+    "accessories",
+    "condition",
+    "notes",
+)
+# How far ahead a due date may move to find a day the site is open.
+DUE_DATE_HORIZON_DAYS = 60
+NAME_MAX_LENGTH = 120
+
+
+def normalise_tag(text: str) -> str:
+    """An asset tag as stored and compared: without spaces around it, in capitals (a scanner
+    and a person typing it give the same)."""
+    return " ".join((text or "").split()).upper()
+
+
+def rules_of(organisation: Organisation) -> LendingRules:
+    """The organisation's lending rules, or unsaved defaults when it has set none."""
+    found = LendingRules.objects.filter(organisation=organisation).first()
+    return found if found is not None else LendingRules(organisation=organisation)
+
+
+def due_date(site: Site, start: date, days: int) -> date:
+    """`days` days after `start`, moved on to the first day the site is open (its hours,
+    closures and public holidays: `network.hours`), so the borrower can bring it back that
+    day. Unchanged when the site opens on no day within `DUE_DATE_HORIZON_DAYS` after it."""
+    target = start + timedelta(days=days)
+    found = site.schedule().next_open_day(target, horizon_days=DUE_DATE_HORIZON_DAYS)
+    return found if found is not None else target
+
+
+def _event(
+    device: Device,
+    kind: str,
+    actor: User | None,
+    at: datetime,
+    *,
+    loan: Loan | None = None,
+    note: str = "",
+) -> None:
+    DeviceEvent.objects.create(
+        device=device,
+        kind=kind,
+        at=at,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=str(actor) if actor is not None else "",
+        loan=loan,
+        note=note[:200],
+    )
+
+
+# --- the inventory ----------------------------------------------------------------------------
+
+
+def device_add(*, actor: User, site: Site, data: Mapping[str, Any]) -> Device:
+    """Add a device to the inventory of `site` (the fields in `DEVICE_FIELDS`)."""
+    unknown = set(data) - set(DEVICE_FIELDS)
+    if unknown:
+        raise ValueError(f"device_add cannot set {sorted(unknown)}")
+    device = Device(site=site, organisation_id=site.organisation_id, **data)
+    device.asset_tag = normalise_tag(device.asset_tag)
+    _check_device(device)
+    now = timezone.now()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                device.save()
+        except IntegrityError:
+            raise _tag_taken(device.asset_tag) from None
+        _event(device, DeviceEvent.Kind.ADDED, actor, now)
+        log_action(actor=actor, action="device.add", target=device, site=site)
+    return device
+
+
+def device_update(*, actor: User, device: Device, data: Mapping[str, Any]) -> Device:
+    """Change a device's details (the fields in `DEVICE_FIELDS`); its status has services of
+    its own. One history line and one audit entry with the changed fields."""
+    unknown = set(data) - set(DEVICE_FIELDS)
+    if unknown:
+        raise ValueError(f"device_update cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Device.objects.select_for_update().get(pk=device.pk)
+        before = {name: getattr(locked, name) for name in DEVICE_FIELDS}
+        for name, value in data.items():
+            setattr(locked, name, value)
+        locked.asset_tag = normalise_tag(locked.asset_tag)
+        _check_device(locked)
+        changes = field_changes(before, {name: getattr(locked, name) for name in DEVICE_FIELDS})
+        if not changes:
+            return locked
+        try:
+            with transaction.atomic():
+                locked.save()
+        except IntegrityError:
+            raise _tag_taken(locked.asset_tag) from None
+        _event(locked, DeviceEvent.Kind.CHANGED, actor, timezone.now(), note=", ".join(changes))
+        log_action(
+            actor=actor, action="device.update", target=locked, changes=changes, site=locked.site
+        )
+    return locked
+
+
+def _check_device(device: Device) -> None:
+    errors: dict[str, list[str]] = {}
+    if not device.asset_tag:
+        errors["asset_tag"] = [_("Give the tag on the device's label.")]
+    if not (device.make_model or "").strip():
+        errors["make_model"] = [_("Say what it is, for example “Lenovo ThinkPad E14”.")]
+    accessories = device.accessories
+    if not isinstance(accessories, list) or not all(isinstance(a, str) for a in accessories):
+        errors["accessories"] = [_("List the accessories, one per line.")]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        device.full_clean(exclude=["organisation", "site"], validate_unique=False)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from None
+
+
+def _tag_taken(tag: str) -> ValidationError:
+    return ValidationError(
+        {
+            "asset_tag": [
+                _("Another device of your organisation has the tag %(tag)s.") % {"tag": tag}
+            ]
+        },
+        code="tag_taken",
+    )
+
+
+def device_set_aside(*, actor: User, device: Device, status: str, note: str = "") -> Device:
+    """Take a device out of lending: for repair, retired or lost. A device on loan is first
+    brought back (or its loan marked lost)."""
+    allowed = {Device.Status.IN_REPAIR, Device.Status.RETIRED, Device.Status.LOST}
+    if status not in allowed:
+        raise ValueError(f"device_set_aside cannot set {status!r}")
+    kinds: dict[str, str] = {
+        Device.Status.IN_REPAIR: DeviceEvent.Kind.REPAIR,
+        Device.Status.RETIRED: DeviceEvent.Kind.RETIRED,
+        Device.Status.LOST: DeviceEvent.Kind.LOST,
+    }
+    with transaction.atomic():
+        locked = Device.objects.select_for_update().get(pk=device.pk)
+        if locked.status == Device.Status.ON_LOAN:
+            raise ValidationError(
+                _("This device is on loan. Take it back first, or mark the loan as lost."),
+                code="on_loan",
+            )
+        if locked.status == status:
+            return locked
+        before = locked.status
+        locked.status = status
+        locked.save(update_fields=["status", "updated_at"])
+        _event(locked, kinds[status], actor, timezone.now(), note=note)
+        log_action(
+            actor=actor,
+            action="device.status",
+            target=locked,
+            changes={"status": [before, status]},
+            site=locked.site,
+        )
+    return locked
+
+
+def device_repaired(*, actor: User, device: Device) -> Device:
+    """A device is back from repair: it is wiped before anyone borrows it again."""
+    with transaction.atomic():
+        locked = Device.objects.select_for_update().get(pk=device.pk)
+        if locked.status != Device.Status.IN_REPAIR:
+            raise ValidationError(_("This device is not being repaired."), code="not_in_repair")
+        locked.status = Device.Status.TO_WIPE
+        locked.save(update_fields=["status", "updated_at"])
+        _event(locked, DeviceEvent.Kind.REPAIRED, actor, timezone.now())
+        log_action(
+            actor=actor,
+            action="device.status",
+            target=locked,
+            changes={"status": [Device.Status.IN_REPAIR, Device.Status.TO_WIPE]},
+            site=locked.site,
+        )
+    return locked
+
+
+def device_wipe(*, actor: User, device: Device, method: str, note: str = "") -> Wipe:
+    """Record that the device's data was erased (how, by `actor`, now). A device waiting for its
+    wipe becomes available; a wipe of any other device (before it is first lent, say) is
+    recorded without changing its status."""
+    if method not in Wipe.Method.values:
+        raise ValidationError({"method": [_("Choose how the device was wiped.")]})
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Device.objects.select_for_update().get(pk=device.pk)
+        if locked.status == Device.Status.ON_LOAN:
+            raise ValidationError(
+                _("This device is on loan. Take it back first, then wipe it."), code="on_loan"
+            )
+        last_loan = locked.loans.exclude(status=Loan.Status.OPEN).order_by("-pk").first()
+        wipe = Wipe.objects.create(
+            device=locked,
+            loan=last_loan,
+            method=method,
+            done_by=actor,
+            done_by_label=str(actor),
+            done_at=now,
+            note=note[:200],
+        )
+        if locked.status == Device.Status.TO_WIPE:
+            locked.status = Device.Status.AVAILABLE
+            locked.save(update_fields=["status", "updated_at"])
+        _event(locked, DeviceEvent.Kind.WIPED, actor, now, note=wipe.get_method_display())
+        log_action(
+            actor=actor,
+            action="device.wipe",
+            target=locked,
+            changes={"method": method, "status": locked.status},
+            site=locked.site,
+        )
+    return wipe
+
+
+# --- borrowers --------------------------------------------------------------------------------
+
+
+def borrower_add(
+    *,
+    actor: User,
+    organisation: Organisation,
+    kind: str,
+    name: str,
+    phone: str = "",
+    email: str = "",
+    postal_code: str = "",
+    eligibility_note: str = "",
+    contact_person: str = "",
+) -> Borrower:
+    """Add a borrower with the least data that lending needs: a name, and a phone number or an
+    email address to reach them when the device is due; a postal code and a note are optional."""
+    errors: dict[str, list[str]] = {}
+    if kind not in Borrower.Kind.values:
+        errors["kind"] = [_("Choose a resident or an organisation.")]
+    name = " ".join(name.split())
+    if not name:
+        errors["name"] = [_("Write the borrower's name.")]
+    elif len(name) > NAME_MAX_LENGTH:
+        errors["name"] = [_("Keep the name under %(max)d characters.") % {"max": NAME_MAX_LENGTH}]
+    phone, email = clean_phone_and_email(
+        errors,
+        phone,
+        email,
+        neither=_("Give a phone number or an email address, to remind them when it is due."),
+    )
+    postal_code = postal_code.strip()
+    if postal_code and not (len(postal_code) == 4 and postal_code.isdigit()):
+        errors["postal_code"] = [_("A Belgian postal code has four digits, like 9000.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        borrower = Borrower.objects.create(
+            organisation=organisation,
+            kind=kind,
+            name=name,
+            phone=phone,
+            email=email,
+            postal_code=postal_code,
+            eligibility_note=" ".join(eligibility_note.split())[:200],
+            contact_person=" ".join(contact_person.split())[:120],
+        )
+        log_action(actor=actor, action="borrower.add", target=borrower, organisation=organisation)
+    return borrower
+
+
+# --- loans ------------------------------------------------------------------------------------
+
+
+def _device_taken() -> ValidationError:
+    return ValidationError(
+        {"asset_tag": [_("This device has just been lent to someone else. Choose another one.")]},
+        code="device_taken",
+    )
+
+
+def _status_refusal(device: Device) -> ValidationError:
+    messages: dict[str, str] = {
+        Device.Status.ON_LOAN: _("This device is on loan. Take it back first."),
+        Device.Status.TO_WIPE: _(
+            "This device has not been wiped since its last loan. Record the wipe first."
+        ),
+        Device.Status.IN_REPAIR: _("This device is being repaired."),
+        Device.Status.RESERVED: _("This device is reserved for someone else."),
+        Device.Status.RETIRED: _("This device is retired."),
+        Device.Status.LOST: _("This device is marked as lost."),
+    }
+    return ValidationError(
+        {"asset_tag": [messages.get(device.status, _("This device cannot be lent now."))]},
+        code="not_available",
+    )
+
+
+def loan_checkout(
+    *,
+    actor: User,
+    site: Site,
+    asset_tag: str,
+    borrower: Borrower,
+    agreement_accepted: bool,
+) -> tuple[Loan, str]:
+    """Lend the device with `asset_tag` at `site` to `borrower`; returns the loan and the secret
+    of the borrower's private link (shown once, never stored).
+
+    Refused with a clear message when: the tag is not a device of this site; the device is not
+    available; the borrower may not borrow under the organisation's rules (kind, devices at
+    once, an overdue device); the loan agreement was not accepted. The due date falls on a day
+    the site is open.
+    """
+    tag = normalise_tag(asset_tag)
+    errors: dict[str, list[str]] = {}
+    if not tag:
+        errors["asset_tag"] = [_("Scan or type the tag on the device's label.")]
+    if not agreement_accepted:
+        errors["agreement"] = [_("The borrower must accept the loan agreement.")]
+    if borrower.organisation_id != site.organisation_id or borrower.erased_at is not None:
+        errors["borrower"] = [_("Choose a borrower of your organisation.")]
+    if errors:
+        raise ValidationError(errors)
+    rules = rules_of(site.organisation)
+    now = timezone.now()
+    token = links.new_token()
+    try:
+        with transaction.atomic():
+            device = Device.objects.select_for_update().filter(site=site, asset_tag=tag).first()
+            if device is None:
+                raise ValidationError(
+                    {
+                        "asset_tag": [
+                            _("No device of this Digipunt has the tag %(tag)s.") % {"tag": tag}
+                        ]
+                    },
+                    code="unknown_tag",
+                )
+            if device.status != Device.Status.AVAILABLE:
+                raise _status_refusal(device)
+            _check_borrower_may_borrow(borrower, rules, now)
+            loan = Loan.objects.create(
+                reference=new_reference("L"),
+                token_hash=links.token_hash(token),
+                device=device,
+                borrower=borrower,
+                site=site,
+                checked_out_at=now,
+                checked_out_by=actor,
+                due_on=due_date(site, timezone.localdate(now), rules.loan_days),
+                agreement_accepted_at=now,
+            )
+            device.status = Device.Status.ON_LOAN
+            device.save(update_fields=["status", "updated_at"])
+            _event(device, DeviceEvent.Kind.LENT, actor, now, loan=loan, note=loan.reference)
+            log_action(
+                actor=actor,
+                action="loan.checkout",
+                target=loan,
+                changes={"device": device.asset_tag, "due_on": loan.due_on.isoformat()},
+                site=site,
+            )
+    except IntegrityError:
+        # Another checkout of this device committed first (the constraint behind the lock).
+        raise _device_taken() from None
+    return loan, token
+
+
+def _check_borrower_may_borrow(borrower: Borrower, rules: LendingRules, now: datetime) -> None:
+    if borrower.kind == Borrower.Kind.RESIDENT and not rules.residents_may_borrow:
+        raise ValidationError({"borrower": [_("Your organisation does not lend to residents.")]})
+    if borrower.kind == Borrower.Kind.ORGANISATION and not rules.organisations_may_borrow:
+        raise ValidationError(
+            {"borrower": [_("Your organisation does not lend to organisations.")]}
+        )
+    open_loans = Loan.objects.filter(borrower=borrower, status=Loan.Status.OPEN)
+    if rules.block_when_overdue and open_loans.filter(due_on__lt=timezone.localdate(now)).exists():
+        raise ValidationError(
+            {
+                "borrower": [
+                    _("This borrower has a device that is overdue. Take that one back first.")
+                ]
+            },
+            code="overdue",
+        )
+    if borrower.kind == Borrower.Kind.RESIDENT and open_loans.count() >= rules.max_devices:
+        raise ValidationError(
+            {
+                "borrower": [
+                    _("This borrower already has %(count)d device(s), the most allowed at once.")
+                    % {"count": rules.max_devices}
+                ]
+            },
+            code="too_many",
+        )
+
+
+def loan_renew(*, actor: User, loan: Loan) -> Loan:
+    """Give the borrower more time: the due date moves `renewal_days` on from today or from the
+    current due date, whichever is later (and on to an open day). Refused when the loan is not
+    open or has been renewed as often as the rules allow."""
+    with transaction.atomic():
+        locked = Loan.objects.select_for_update().select_related("site").get(pk=loan.pk)
+        if locked.status != Loan.Status.OPEN:
+            raise ValidationError(_("This loan is closed."), code="closed")
+        rules = rules_of(locked.site.organisation)
+        if locked.renewals >= rules.max_renewals:
+            raise ValidationError(
+                _("This loan cannot be renewed again (at most %(count)d time(s)).")
+                % {"count": rules.max_renewals},
+                code="renewals_used",
+            )
+        now = timezone.now()
+        start = max(locked.due_on, timezone.localdate(now))
+        before = locked.due_on
+        locked.due_on = due_date(locked.site, start, rules.renewal_days)
+        locked.renewals += 1
+        locked.save(update_fields=["due_on", "renewals"])
+        _event(
+            locked.device, DeviceEvent.Kind.RENEWED, actor, now, loan=locked, note=locked.reference
+        )
+        log_action(
+            actor=actor,
+            action="loan.renew",
+            target=locked,
+            changes={"due_on": [before.isoformat(), locked.due_on.isoformat()]},
+            site=locked.site,
+        )
+    return locked
+
+
+def _lock_open_loan(loan: Loan) -> tuple[Loan, Device]:
+    """The loan and its device, locked for the rest of the transaction; refused when the loan
+    was closed in the meantime."""
+    locked = Loan.objects.select_for_update().get(pk=loan.pk)
+    if locked.status != Loan.Status.OPEN:
+        raise ValidationError(_("This loan is already closed."), code="closed")
+    return locked, Device.objects.select_for_update().get(pk=locked.device_id)
+
+
+def loan_return(
+    *,
+    actor: User,
+    loan: Loan,
+    accessories_back: list[str],
+    condition: str,
+    wipe_method: str = "",
+    note: str = "",
+) -> Loan:
+    """Take a device back: what came back of its accessories, its condition, and, when it was
+    wiped at the desk, how. A damaged device goes for repair; any other waits for its wipe
+    unless `wipe_method` records it now. Either way it is not lent again before a wipe."""
+    if condition not in Device.Condition.values:
+        raise ValidationError({"condition": [_("Say in what condition it came back.")]})
+    if wipe_method and wipe_method not in Wipe.Method.values:
+        raise ValidationError({"wipe_method": [_("Choose how the device was wiped.")]})
+    now = timezone.now()
+    with transaction.atomic():
+        locked, device = _lock_open_loan(loan)
+        missing = [item for item in device.accessories if item not in accessories_back]
+        locked.status = Loan.Status.RETURNED
+        locked.returned_at = now
+        locked.returned_by = actor
+        locked.missing_accessories = missing
+        locked.return_condition = condition
+        locked.save()
+        device.condition = condition
+        damaged = condition == Device.Condition.DAMAGED
+        device.status = Device.Status.IN_REPAIR if damaged else Device.Status.TO_WIPE
+        device.save(update_fields=["status", "condition", "updated_at"])
+        summary = ", ".join(
+            [
+                locked.reference,
+                *([_("missing: %(items)s") % {"items": ", ".join(missing)}] if missing else []),
+            ]
+        )
+        _event(device, DeviceEvent.Kind.RETURNED, actor, now, loan=locked, note=summary)
+        if damaged:
+            _event(device, DeviceEvent.Kind.REPAIR, actor, now, note=note)
+        log_action(
+            actor=actor,
+            action="loan.return",
+            target=locked,
+            changes={"condition": condition, "missing": missing},
+            site=locked.site,
+        )
+    if wipe_method and not damaged:
+        device_wipe(actor=actor, device=device, method=wipe_method, note=note)
+    return locked
+
+
+def loan_mark_lost(*, actor: User, loan: Loan, note: str = "") -> Loan:
+    """The borrower lost the device (or it was stolen): the loan closes, the device is lost."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked, device = _lock_open_loan(loan)
+        locked.status = Loan.Status.LOST
+        locked.lost_at = now
+        locked.save(update_fields=["status", "lost_at"])
+        device.status = Device.Status.LOST
+        device.save(update_fields=["status", "updated_at"])
+        _event(
+            device, DeviceEvent.Kind.LOST, actor, now, loan=locked, note=note or locked.reference
+        )
+        log_action(actor=actor, action="loan.lost", target=locked, site=locked.site)
+    return locked

@@ -1,0 +1,129 @@
+"""Forms of the staff lending pages. They read what was typed; the services decide and refuse
+(`core.forms.add_service_errors` puts a refusal next to its field)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lending.models import Borrower, Device, Wipe
+
+
+class TagForm(forms.Form):
+    """The one box at the desk: a USB scanner types the tag and presses Enter."""
+
+    tag = forms.CharField(
+        label=_("Scan or type the tag on the device"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class DeviceForm(forms.ModelForm):
+    accessories_text = forms.CharField(
+        label=_("Accessories"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line, for example: charger. They are checked when it comes back."),
+    )
+
+    class Meta:
+        model = Device
+        fields = (
+            "asset_tag",
+            "kind",
+            "make_model",
+            "serial_number",
+            "source",
+            "source_note",
+            "condition",
+            "notes",
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["accessories_text"].initial = "\n".join(self.instance.accessories)
+        self.fields["asset_tag"].widget.attrs.update({"autocomplete": "off"})
+
+    def service_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        lines = self.cleaned_data.get("accessories_text", "").splitlines()
+        data["accessories"] = list(
+            dict.fromkeys(" ".join(line.split()) for line in lines if line.strip())
+        )
+        return data
+
+    def _post_clean(self) -> None:
+        # The service validates the device (and the tag's uniqueness per organisation).
+        pass
+
+
+class CheckoutForm(forms.Form):
+    tag = forms.CharField(
+        label=_("Tag of the device"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    borrower = forms.TypedChoiceField(label=_("Borrower"), coerce=int, choices=())
+    agreement = forms.BooleanField(
+        label=_("The borrower has read and accepted the loan agreement"), required=False
+    )
+
+    def __init__(self, *args: Any, borrowers: list[Borrower], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["borrower"].choices = [
+            ("", _("Choose…")),
+            *((b.pk, f"{b.name} ({b.get_kind_display()})") for b in borrowers),
+        ]
+
+
+class BorrowerForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Who borrows"),
+        choices=Borrower.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Borrower.Kind.RESIDENT,
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    contact_person = forms.CharField(
+        label=_("Contact person"),
+        max_length=120,
+        required=False,
+        help_text=_("For an organisation: who we call about the devices."),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.CharField(label=_("Email"), max_length=254, required=False)
+    postal_code = forms.CharField(label=_("Postal code (optional)"), max_length=10, required=False)
+    eligibility_note = forms.CharField(
+        label=_("Why they may borrow (optional)"),
+        max_length=200,
+        required=False,
+        help_text=Borrower._meta.get_field("eligibility_note").help_text,
+    )
+
+
+class ReturnForm(forms.Form):
+    accessories_back = forms.MultipleChoiceField(
+        label=_("What came back with it"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    condition = forms.ChoiceField(label=_("Condition"), choices=Device.Condition.choices)
+    wipe_method = forms.ChoiceField(
+        label=_("Wiped at the desk"),
+        required=False,
+        choices=[("", _("Not yet: it waits for its wipe")), *Wipe.Method.choices],
+    )
+    note = forms.CharField(label=_("Note (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, accessories: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["accessories_back"].choices = [(item, item) for item in accessories]
+        if not accessories:
+            del self.fields["accessories_back"]
+
+
+class WipeForm(forms.Form):
+    method = forms.ChoiceField(label=_("How was it wiped?"), choices=Wipe.Method.choices)
+    note = forms.CharField(label=_("Note (optional)"), max_length=200, required=False)

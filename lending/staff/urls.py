@@ -1,0 +1,30 @@
+"""Staff pages of device lending (under /<lang>/staff/)."""
+
+from django.urls import path
+
+from lending.staff import views
+
+urlpatterns = [
+    path("sites/<int:site_id>/lending/", views.desk, name="desk"),
+    path("sites/<int:site_id>/lending/lend/", views.checkout, name="checkout"),
+    path("sites/<int:site_id>/lending/devices/", views.devices, name="devices"),
+    path("sites/<int:site_id>/lending/devices/new/", views.device_add, name="device-add"),
+    path("sites/<int:site_id>/lending/devices/<int:device_id>/", views.device, name="device"),
+    path(
+        "sites/<int:site_id>/lending/devices/<int:device_id>/edit/",
+        views.device_edit,
+        name="device-edit",
+    ),
+    path(
+        "sites/<int:site_id>/lending/devices/<int:device_id>/<slug:action>/",
+        views.device_action,
+        name="device-action",
+    ),
+    path("sites/<int:site_id>/lending/loans/<int:loan_id>/", views.loan, name="loan"),
+    path(
+        "sites/<int:site_id>/lending/loans/<int:loan_id>/<slug:action>/",
+        views.loan_action,
+        name="loan-action",
+    ),
+    path("sites/<int:site_id>/lending/borrowers/", views.borrowers, name="borrowers"),
+]

@@ -1,0 +1,332 @@
+"""Staff pages of device lending: the desk (scan a tag, the devices out on loan), a device with
+its history and what can be done with it now, lending, a loan (renew, take back, lost), the
+inventory and the borrowers.
+
+Views stay thin: `accounts.permissions.site_for` decides who may work at the site (another site's
+id is a 404), `lending.selectors` reads (a device, loan or borrower of another site or
+organisation is a 404), `lending.services` writes, and refusals come back as clear messages next
+to the field they are about, with what was typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.decorators import staff_view
+from accounts.permissions import Can, capabilities_at, site_for
+from core.forms import add_service_errors
+from lending import selectors, services
+from lending.models import Device, Loan
+from lending.staff.forms import (
+    BorrowerForm,
+    CheckoutForm,
+    DeviceForm,
+    ReturnForm,
+    TagForm,
+    WipeForm,
+)
+
+SET_ASIDE = {
+    "repair": Device.Status.IN_REPAIR,
+    "retire": Device.Status.RETIRED,
+    "lost": Device.Status.LOST,
+}
+
+
+def _device_url(device: Device) -> str:
+    return reverse("lending:device", kwargs={"site_id": device.site_id, "device_id": device.pk})
+
+
+@staff_view
+@require_GET
+def desk(request: HttpRequest, site_id: int) -> HttpResponse:
+    """The lending desk: one box for a scanned or typed tag, and the devices out on loan. A tag
+    leads to its device, whose page offers what can be done now (lend, take back, wipe)."""
+    site = site_for(request.user, site_id, Can.LEND_DEVICES)
+    form = TagForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        tag = services.normalise_tag(form.cleaned_data["tag"])
+        device = selectors.device_with_tag(site, tag)
+        if device is not None:
+            return redirect(_device_url(device))
+        form.add_error(
+            "tag",
+            _("No device of this Digipunt has the tag %(tag)s. Check the label, or add the device.")
+            % {"tag": tag},
+        )
+    today = timezone.localdate()
+    context = {
+        "site": site,
+        "current_site": site,
+        "form": form,
+        "loans": selectors.open_loans_at(site),
+        "today": today,
+        "can": capabilities_at(request.user, site),
+    }
+    return render(request, "lending/staff/desk.html", context)
+
+
+@staff_view
+@require_GET
+def devices(request: HttpRequest, site_id: int) -> HttpResponse:
+    site = site_for(request.user, site_id, Can.LEND_DEVICES)
+    context = {
+        "site": site,
+        "current_site": site,
+        "devices": selectors.devices_at(site),
+        "can": capabilities_at(request.user, site),
+    }
+    return render(request, "lending/staff/devices.html", context)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def device_add(request: HttpRequest, site_id: int) -> HttpResponse:
+    site = site_for(request.user, site_id, Can.MANAGE_DEVICES)
+    form = DeviceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.device_add(actor=request.user, site=site, data=form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Device %(tag)s added.") % {"tag": device.asset_tag})
+            return redirect(_device_url(device))
+    return render(
+        request,
+        "lending/staff/device_form.html",
+        {"site": site, "current_site": site, "form": form, "device": None},
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def device_edit(request: HttpRequest, site_id: int, device_id: int) -> HttpResponse:
+    site = site_for(request.user, site_id, Can.MANAGE_DEVICES)
+    device = selectors.device_at_site(site, device_id)
+    form = DeviceForm(request.POST or None, instance=Device.objects.get(pk=device.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.device_update(actor=request.user, device=device, data=form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_device_url(device))
+    return render(
+        request,
+        "lending/staff/device_form.html",
+        {"site": site, "current_site": site, "form": form, "device": device},
+    )
+
+
+def _device_context(request: HttpRequest, site: Any, device: Device, **forms: Any) -> dict:
+    loan = selectors.open_loan_of(device)
+    borrowers = list(selectors.borrowers_of(site.organisation))
+    return {
+        "site": site,
+        "current_site": site,
+        "device": device,
+        "loan": loan,
+        "history": selectors.history_of(device),
+        "today": timezone.localdate(),
+        "can": capabilities_at(request.user, site),
+        "checkout_form": forms.get("checkout_form")
+        or CheckoutForm(initial={"tag": device.asset_tag}, borrowers=borrowers),
+        "return_form": forms.get("return_form")
+        or ReturnForm(
+            accessories=device.accessories,
+            initial={"accessories_back": device.accessories, "condition": device.condition},
+        ),
+        "wipe_form": forms.get("wipe_form") or WipeForm(),
+        "has_borrowers": bool(borrowers),
+    }
+
+
+@staff_view
+@require_GET
+def device(request: HttpRequest, site_id: int, device_id: int) -> HttpResponse:
+    site = site_for(request.user, site_id, Can.LEND_DEVICES)
+    found = selectors.device_at_site(site, device_id)
+    return render(request, "lending/staff/device.html", _device_context(request, site, found))
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def checkout(request: HttpRequest, site_id: int) -> HttpResponse:
+    """Lend a device: its tag (scanned or typed), the borrower, the agreement accepted."""
+    site = site_for(request.user, site_id, Can.LEND_DEVICES)
+    borrowers = list(selectors.borrowers_of(site.organisation))
+    form = CheckoutForm(
+        request.POST or None, initial={"tag": request.GET.get("tag", "")}, borrowers=borrowers
+    )
+    if request.method == "POST" and form.is_valid():
+        borrower = next(b for b in borrowers if b.pk == form.cleaned_data["borrower"])
+        try:
+            loan, token = services.loan_checkout(
+                actor=request.user,
+                site=site,
+                asset_tag=form.cleaned_data["tag"],
+                borrower=borrower,
+                agreement_accepted=form.cleaned_data["agreement"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            # The private link is shown once, on the next page, and never stored.
+            request.session["lending_new_link"] = [loan.pk, token]
+            return redirect("lending:loan", site_id=site.pk, loan_id=loan.pk)
+    context = {"site": site, "current_site": site, "form": form, "has_borrowers": bool(borrowers)}
+    return render(request, "lending/staff/checkout.html", context)
+
+
+@staff_view
+@require_GET
+def loan(request: HttpRequest, site_id: int, loan_id: int) -> HttpResponse:
+    site = site_for(request.user, site_id, Can.LEND_DEVICES)
+    found = selectors.loan_at_site(site, loan_id)
+    return render(request, "lending/staff/loan.html", _loan_context(request, site, found))
+
+
+def _loan_context(request: HttpRequest, site: Any, loan: Loan, **forms: Any) -> dict:
+    link = None
+    fresh = request.session.get("lending_new_link")
+    if fresh and fresh[0] == loan.pk:
+        del request.session["lending_new_link"]
+        link = request.build_absolute_uri(reverse("lending:private", kwargs={"token": fresh[1]}))
+    return {
+        "site": site,
+        "current_site": site,
+        "loan": loan,
+        "device": loan.device,
+        "private_link": link,
+        "today": timezone.localdate(),
+        "rules": services.rules_of(site.organisation),
+        "return_form": forms.get("return_form")
+        or ReturnForm(
+            accessories=loan.device.accessories,
+            initial={
+                "accessories_back": loan.device.accessories,
+                "condition": loan.device.condition,
+            },
+        ),
+    }
+
+
+@staff_view
+@require_POST
+def loan_action(request: HttpRequest, site_id: int, loan_id: int, action: str) -> HttpResponse:
+    """Renew, take back or mark lost (POST); a refusal comes back on the loan's page."""
+    site = site_for(request.user, site_id, Can.LEND_DEVICES)
+    found = selectors.loan_at_site(site, loan_id)
+    if action == "renew":
+        try:
+            renewed = services.loan_renew(actor=request.user, loan=found)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Renewed: bring it back by %(date)s.")
+                % {"date": renewed.due_on.strftime("%d/%m/%Y")},
+            )
+        return redirect("lending:loan", site_id=site.pk, loan_id=found.pk)
+    if action == "return":
+        form = ReturnForm(request.POST, accessories=found.device.accessories)
+        if form.is_valid():
+            try:
+                services.loan_return(
+                    actor=request.user,
+                    loan=found,
+                    accessories_back=form.cleaned_data.get("accessories_back", []),
+                    condition=form.cleaned_data["condition"],
+                    wipe_method=form.cleaned_data["wipe_method"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Taken back."))
+                return redirect(_device_url(found.device))
+        context = _loan_context(request, site, found, return_form=form)
+        return render(request, "lending/staff/loan.html", context, status=400)
+    if action == "lost":
+        try:
+            services.loan_mark_lost(actor=request.user, loan=found)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The loan is closed and the device is marked as lost."))
+        return redirect("lending:loan", site_id=site.pk, loan_id=found.pk)
+    return redirect("lending:loan", site_id=site.pk, loan_id=found.pk)
+
+
+@staff_view
+@require_POST
+def device_action(request: HttpRequest, site_id: int, device_id: int, action: str) -> HttpResponse:
+    """Record a wipe (anyone at the desk); send for repair, retire, mark lost or back from
+    repair (the inventory's managers)."""
+    capability = Can.LEND_DEVICES if action == "wipe" else Can.MANAGE_DEVICES
+    site = site_for(request.user, site_id, capability)
+    found = selectors.device_at_site(site, device_id)
+    if action == "wipe":
+        form = WipeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.device_wipe(
+                    actor=request.user,
+                    device=found,
+                    method=form.cleaned_data["method"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The wipe is recorded."))
+                return redirect(_device_url(found))
+        context = _device_context(request, site, found, wipe_form=form)
+        return render(request, "lending/staff/device.html", context, status=400)
+    try:
+        if action in SET_ASIDE:
+            services.device_set_aside(actor=request.user, device=found, status=SET_ASIDE[action])
+        elif action == "repaired":
+            services.device_repaired(actor=request.user, device=found)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(_device_url(found))
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def borrowers(request: HttpRequest, site_id: int) -> HttpResponse:
+    """The organisation's borrowers, and adding one (then back to lending, when asked)."""
+    site = site_for(request.user, site_id, Can.LEND_DEVICES)
+    form = BorrowerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            borrower = services.borrower_add(
+                actor=request.user, organisation=site.organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s can now borrow.") % {"name": borrower.name})
+            return redirect("lending:borrowers", site_id=site.pk)
+    context = {
+        "site": site,
+        "current_site": site,
+        "form": form,
+        "borrowers": selectors.borrowers_of(site.organisation),
+    }
+    return render(request, "lending/staff/borrowers.html", context)
