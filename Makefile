@@ -87,6 +87,11 @@ bench: data
 bench-http: install
 	$(BIN)/python bench/stack.py
 
+# Lending: a checkout's server time and queries (bench/lending.py, a database of its own).
+.PHONY: bench-lending
+bench-lending: install
+	$(BIN)/python bench/lending.py
+
 .PHONY: bench-questions
 bench-questions: data  # a million contacts in a database of its own (not var/digipunt.sqlite3)
 	$(BIN)/python bench/questions.py

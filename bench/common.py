@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,3 +39,25 @@ def analyse(*tables: str) -> None:
                 cursor.execute(f"VACUUM ANALYZE {table}".strip())
         else:
             cursor.execute("ANALYZE")
+
+
+def coordinator_client(site_id: int):
+    """A test client signed in (past the second factor) as a coordinator of the site."""
+    from django.test import Client
+
+    from accounts.models import Membership, Role, User
+    from accounts.sessions import TWO_FACTOR_VERIFIED, start_session
+
+    email = "bench-coordinator@example.org"
+    person = User.objects.filter(email=email).first()
+    if person is None:
+        person = User.objects.create_user(email=email, password=uuid.uuid4().hex, full_name="Bench")
+    Membership.objects.get_or_create(user=person, site_id=site_id, role=Role.COORDINATOR)
+    client = Client()
+    client.force_login(person)
+    session = client.session
+    session[TWO_FACTOR_VERIFIED] = True
+    holder = type("Holder", (), {"session": session})()
+    start_session(holder)
+    session.save()
+    return client, person

@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from common import analyse, setup_django
+from common import analyse, coordinator_client, setup_django
 
 CHUNK = 50_000
 DAYS = 730
@@ -228,28 +228,6 @@ def build(contacts: int, reuse: bool) -> int:
 
 
 # --- measuring -------------------------------------------------------------------------------
-
-
-def coordinator_client(site_id: int):
-    """A test client signed in (past the second factor) as a coordinator of the site."""
-    from django.test import Client
-
-    from accounts.models import Membership, Role, User
-    from accounts.sessions import TWO_FACTOR_VERIFIED, start_session
-
-    email = "bench-coordinator@example.org"
-    person = User.objects.filter(email=email).first()
-    if person is None:
-        person = User.objects.create_user(email=email, password=uuid.uuid4().hex, full_name="Bench")
-    Membership.objects.get_or_create(user=person, site_id=site_id, role=Role.COORDINATOR)
-    client = Client()
-    client.force_login(person)
-    session = client.session
-    session[TWO_FACTOR_VERIFIED] = True
-    holder = type("Holder", (), {"session": session})()
-    start_session(holder)
-    session.save()
-    return client, person
 
 
 def measure(

@@ -259,6 +259,14 @@ class LendingRules(models.Model):
     block_when_overdue = models.BooleanField(
         _("no new loan while a device is overdue"), default=True
     )
+    # Group loans to organisations (the Brussels Digibib's rules by default).
+    group_min_notice_days = models.PositiveSmallIntegerField(
+        _("book group loans at least this many days ahead"), default=7
+    )
+    group_max_days = models.PositiveSmallIntegerField(_("longest group loan in days"), default=21)
+    group_max_per_year = models.PositiveSmallIntegerField(
+        _("group loans per organisation per year"), default=8
+    )
 
     class Meta:
         verbose_name = _("lending rules")
@@ -275,3 +283,54 @@ class LendingRules(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.loan_days} days"
+
+
+class Booking(models.Model):
+    """Devices set aside for an organisation over a range of days (a group loan for a workshop),
+    asked ahead under the organisation's rules. The devices are lent at the start as usual."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="device_bookings")
+    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="bookings")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="booked")
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        verbose_name = _("booking of devices")
+        verbose_name_plural = _("bookings of devices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="booking_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.borrower_id}: {self.starts_on} – {self.ends_on}"
+
+
+class BookingItem(models.Model):
+    """One device of a booking, with the booking's days copied in: the database refuses two
+    active items of one device whose days overlap (an exclusion constraint on PostgreSQL, a
+    trigger on SQLite; migration 0002)."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="items")
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="booking_items")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["device", "starts_on"], name="bookingitem_device_start")]
+
+    def __str__(self) -> str:
+        return f"{self.device_id}: {self.starts_on} – {self.ends_on}"

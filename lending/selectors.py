@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from core.links import token_hash
-from lending.models import Borrower, Device, DeviceEvent, Loan
+from lending.models import Booking, Borrower, Device, DeviceEvent, Loan
 from network.models import Organisation, Site
 
 
@@ -86,3 +86,24 @@ def borrower_of(organisation: Organisation, borrower_id: int) -> Borrower:
     if borrower is None:
         raise Http404
     return borrower
+
+
+def bookable_devices_at(site: Site) -> QuerySet[Device]:
+    """Devices that may be booked ahead: every one still in lending."""
+    return devices_at(site).exclude(status__in=[Device.Status.RETIRED, Device.Status.LOST])
+
+
+def upcoming_bookings_at(site: Site, today: date) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(site=site, status=Booking.Status.BOOKED, ends_on__gte=today)
+        .select_related("borrower")
+        .prefetch_related("items__device")
+        .order_by("starts_on", "pk")
+    )
+
+
+def booking_at_site(site: Site, booking_id: int) -> Booking:
+    booking = Booking.objects.filter(site=site, pk=booking_id).first()
+    if booking is None:
+        raise Http404
+    return booking

@@ -21,6 +21,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +30,16 @@ from accounts.models import User
 from audit.services import field_changes, log_action
 from core import links
 from core.references import new_reference
-from lending.models import Borrower, Device, DeviceEvent, LendingRules, Loan, Wipe
+from lending.models import (
+    Booking,
+    BookingItem,
+    Borrower,
+    Device,
+    DeviceEvent,
+    LendingRules,
+    Loan,
+    Wipe,
+)
 from network.models import Organisation, Site
 from notifications.phones import clean_phone_and_email
 
@@ -343,14 +354,16 @@ def loan_checkout(
     asset_tag: str,
     borrower: Borrower,
     agreement_accepted: bool,
+    rules: LendingRules | None = None,
 ) -> tuple[Loan, str]:
     """Lend the device with `asset_tag` at `site` to `borrower`; returns the loan and the secret
     of the borrower's private link (shown once, never stored).
 
     Refused with a clear message when: the tag is not a device of this site; the device is not
     available; the borrower may not borrow under the organisation's rules (kind, devices at
-    once, an overdue device); the loan agreement was not accepted. The due date falls on a day
-    the site is open.
+    once, an overdue device); the loan agreement was not accepted; someone else booked the
+    device for a group loan while this loan would run. The due date falls on a day the site is
+    open. `rules` are the organisation's (read here when not given).
     """
     tag = normalise_tag(asset_tag)
     errors: dict[str, list[str]] = {}
@@ -362,12 +375,21 @@ def loan_checkout(
         errors["borrower"] = [_("Choose a borrower of your organisation.")]
     if errors:
         raise ValidationError(errors)
-    rules = rules_of(site.organisation)
+    rules = rules if rules is not None else rules_of(site.organisation)
     now = timezone.now()
+    today = timezone.localdate(now)
+    due_on = due_date(site, today, rules.loan_days)
     token = links.new_token()
     try:
         with transaction.atomic():
-            device = Device.objects.select_for_update().filter(site=site, asset_tag=tag).first()
+            # The device, locked, with what the rules ask about the borrower and the device's
+            # bookings, in one query.
+            device = (
+                Device.objects.select_for_update()
+                .filter(site=site, asset_tag=tag)
+                .annotate(**_checkout_facts(borrower, today, due_on))
+                .first()
+            )
             if device is None:
                 raise ValidationError(
                     {
@@ -379,7 +401,11 @@ def loan_checkout(
                 )
             if device.status != Device.Status.AVAILABLE:
                 raise _status_refusal(device)
-            _check_borrower_may_borrow(borrower, rules, now)
+            facts = {name: getattr(device, name) for name in CHECKOUT_FACTS}
+            _check_borrower_may_borrow(
+                borrower, rules, facts["borrower_out"], facts["borrower_overdue"]
+            )
+            _check_not_booked(facts["booked_from"])
             loan = Loan.objects.create(
                 reference=new_reference("L"),
                 token_hash=links.token_hash(token),
@@ -388,7 +414,7 @@ def loan_checkout(
                 site=site,
                 checked_out_at=now,
                 checked_out_by=actor,
-                due_on=due_date(site, timezone.localdate(now), rules.loan_days),
+                due_on=due_on,
                 agreement_accepted_at=now,
             )
             device.status = Device.Status.ON_LOAN
@@ -407,15 +433,56 @@ def loan_checkout(
     return loan, token
 
 
-def _check_borrower_may_borrow(borrower: Borrower, rules: LendingRules, now: datetime) -> None:
+CHECKOUT_FACTS = ("borrower_out", "borrower_overdue", "booked_from")
+
+
+def _checkout_facts(borrower: Borrower, today: date, due_on: date) -> dict[str, Any]:
+    """What a checkout checks besides the device itself, as annotations of the device's row:
+    how many devices the borrower has out and how many of those are overdue, and the first day
+    of a booking of this device by someone else while the loan would run."""
+    out = Loan.objects.filter(borrower=borrower, status=Loan.Status.OPEN)
+    counted = out.values("borrower").annotate(n=Count("pk")).values("n")
+    overdue = out.filter(due_on__lt=today).values("borrower").annotate(n=Count("pk")).values("n")
+    clash = (
+        BookingItem.objects.filter(
+            device=OuterRef("pk"), active=True, starts_on__lte=due_on, ends_on__gte=today
+        )
+        .exclude(booking__borrower=borrower)
+        .order_by("starts_on")
+        .values("starts_on")[:1]
+    )
+    return {
+        "borrower_out": Coalesce(Subquery(counted), 0),
+        "borrower_overdue": Coalesce(Subquery(overdue), 0),
+        "booked_from": Subquery(clash),
+    }
+
+
+def _check_not_booked(booked_from: date | None) -> None:
+    """A device booked for a group loan while this loan would run goes to that organisation
+    only."""
+    if booked_from is not None:
+        raise ValidationError(
+            {
+                "asset_tag": [
+                    _("This device is booked for a group loan from %(date)s. Lend another one.")
+                    % {"date": booked_from.strftime("%d/%m/%Y")}
+                ]
+            },
+            code="booked",
+        )
+
+
+def _check_borrower_may_borrow(
+    borrower: Borrower, rules: LendingRules, out: int, overdue: int
+) -> None:
     if borrower.kind == Borrower.Kind.RESIDENT and not rules.residents_may_borrow:
         raise ValidationError({"borrower": [_("Your organisation does not lend to residents.")]})
     if borrower.kind == Borrower.Kind.ORGANISATION and not rules.organisations_may_borrow:
         raise ValidationError(
             {"borrower": [_("Your organisation does not lend to organisations.")]}
         )
-    open_loans = Loan.objects.filter(borrower=borrower, status=Loan.Status.OPEN)
-    if rules.block_when_overdue and open_loans.filter(due_on__lt=timezone.localdate(now)).exists():
+    if rules.block_when_overdue and overdue:
         raise ValidationError(
             {
                 "borrower": [
@@ -424,7 +491,7 @@ def _check_borrower_may_borrow(borrower: Borrower, rules: LendingRules, now: dat
             },
             code="overdue",
         )
-    if borrower.kind == Borrower.Kind.RESIDENT and open_loans.count() >= rules.max_devices:
+    if borrower.kind == Borrower.Kind.RESIDENT and out >= rules.max_devices:
         raise ValidationError(
             {
                 "borrower": [
@@ -544,4 +611,142 @@ def loan_mark_lost(*, actor: User, loan: Loan, note: str = "") -> Loan:
             device, DeviceEvent.Kind.LOST, actor, now, loan=locked, note=note or locked.reference
         )
         log_action(actor=actor, action="loan.lost", target=locked, site=locked.site)
+    return locked
+
+
+# --- group loans booked ahead -----------------------------------------------------------------
+
+
+def _overlapping(devices: list[Device], starts_on: date, ends_on: date) -> list[str]:
+    """The tags of those `devices` booked (actively) on any day from `starts_on` to `ends_on`."""
+    items = BookingItem.objects.filter(
+        device__in=devices, active=True, starts_on__lte=ends_on, ends_on__gte=starts_on
+    )
+    return sorted(set(items.values_list("device__asset_tag", flat=True)))
+
+
+def _booked_elsewhere() -> ValidationError:
+    return ValidationError(
+        {"devices": [_("Some of these devices have just been booked on these days. Check again.")]},
+        code="booked",
+    )
+
+
+def booking_create(
+    *,
+    actor: User,
+    site: Site,
+    borrower: Borrower,
+    devices: list[Device],
+    starts_on: date,
+    ends_on: date,
+    note: str = "",
+) -> Booking:
+    """Set `devices` of `site` aside for an organisation from `starts_on` to `ends_on` (both
+    included), under the organisation's rules for group loans: asked at least
+    `group_min_notice_days` ahead, at most `group_max_days` long, at most `group_max_per_year`
+    a year per borrowing organisation. A device already booked on one of those days is refused
+    (by the service under the devices' row locks, and by the database)."""
+    rules = rules_of(site.organisation)
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if (
+        borrower.kind != Borrower.Kind.ORGANISATION
+        or borrower.organisation_id != site.organisation_id
+        or borrower.erased_at is not None
+    ):
+        errors["borrower"] = [_("Group loans are for organisations that borrow from you.")]
+    if not devices:
+        errors["devices"] = [_("Choose at least one device.")]
+    elif any(device.site_id != site.pk for device in devices):
+        errors["devices"] = [_("Choose devices of this Digipunt.")]
+    earliest = today + timedelta(days=rules.group_min_notice_days)
+    if starts_on < earliest:
+        errors["starts_on"] = [
+            _("Book at least %(days)d days ahead: from %(date)s on.")
+            % {"days": rules.group_min_notice_days, "date": earliest.strftime("%d/%m/%Y")}
+        ]
+    if ends_on < starts_on:
+        errors["ends_on"] = [_("The last day cannot come before the first.")]
+    elif (ends_on - starts_on).days + 1 > rules.group_max_days:
+        errors["ends_on"] = [
+            _("A group loan lasts at most %(days)d days.") % {"days": rules.group_max_days}
+        ]
+    if "borrower" not in errors:
+        this_year = Booking.objects.filter(
+            borrower=borrower, status=Booking.Status.BOOKED, starts_on__year=starts_on.year
+        ).count()
+        if this_year >= rules.group_max_per_year:
+            errors["borrower"] = [
+                _("This organisation has %(count)d group loans that year, the most allowed.")
+                % {"count": this_year}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    unusable = {Device.Status.RETIRED, Device.Status.LOST}
+    try:
+        with transaction.atomic():
+            locked = list(
+                Device.objects.select_for_update()
+                .filter(pk__in=[d.pk for d in devices])
+                .order_by("pk")
+            )
+            gone = [device.asset_tag for device in locked if device.status in unusable]
+            if gone:
+                raise ValidationError(
+                    {"devices": [_("Not lent any more: %(tags)s.") % {"tags": ", ".join(gone)}]}
+                )
+            taken = _overlapping(locked, starts_on, ends_on)
+            if taken:
+                raise ValidationError(
+                    {
+                        "devices": [
+                            _("Already booked on some of these days: %(tags)s.")
+                            % {"tags": ", ".join(taken)}
+                        ]
+                    },
+                    code="booked",
+                )
+            booking = Booking.objects.create(
+                site=site,
+                borrower=borrower,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                note=" ".join(note.split())[:200],
+                created_by=actor,
+            )
+            BookingItem.objects.bulk_create(
+                [
+                    BookingItem(
+                        booking=booking, device=device, starts_on=starts_on, ends_on=ends_on
+                    )
+                    for device in locked
+                ]
+            )
+            log_action(
+                actor=actor,
+                action="booking.create",
+                target=booking,
+                changes={
+                    "devices": [device.asset_tag for device in locked],
+                    "from": starts_on.isoformat(),
+                    "until": ends_on.isoformat(),
+                },
+                site=site,
+            )
+    except IntegrityError:
+        raise _booked_elsewhere() from None
+    return booking
+
+
+def booking_cancel(*, actor: User, booking: Booking) -> Booking:
+    """Cancel a booking: its devices are free on those days again."""
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        if locked.status == Booking.Status.CANCELLED:
+            return locked
+        locked.status = Booking.Status.CANCELLED
+        locked.save(update_fields=["status"])
+        BookingItem.objects.filter(booking=locked).update(active=False)
+        log_action(actor=actor, action="booking.cancel", target=locked, site=locked.site)
     return locked

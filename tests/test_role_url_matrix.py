@@ -212,6 +212,14 @@ MATRIX: dict[str, Row] = {
     "lending:checkout": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
     "lending:devices": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
     "lending:borrowers": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "lending:bookings": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "lending:booking-cancel": Row(
+        kwargs=lambda cast: _lending().matrix_booking(cast),
+        other_org=lambda cast: _lending().matrix_booking(cast, other_org=True),
+        allowed=SITE_VIEWERS,
+        method="post",
+        ok=frozenset({302}),
+    ),
     "lending:device-add": Row(
         kwargs=gent_a, other_org=aalst, allowed=SITE_EDITORS, forbidden=frozenset({"volunteer"})
     ),

@@ -60,6 +60,8 @@ ACTION_LABELS: dict[str, Any] = {
     "loan.renew": gettext_lazy("Renewed a loan"),
     "loan.return": gettext_lazy("Took a device back"),
     "loan.lost": gettext_lazy("Marked a lent device as lost"),
+    "booking.create": gettext_lazy("Booked devices for a group loan"),
+    "booking.cancel": gettext_lazy("Cancelled a group loan"),
     "referral.created": gettext_lazy("Referred a resident"),
     "referral.status_changed": gettext_lazy("Changed the status of a referral"),
     "retention.erased": gettext_lazy("Erased personal data after the retention period"),

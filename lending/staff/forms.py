@@ -127,3 +127,29 @@ class ReturnForm(forms.Form):
 class WipeForm(forms.Form):
     method = forms.ChoiceField(label=_("How was it wiped?"), choices=Wipe.Method.choices)
     note = forms.CharField(label=_("Note (optional)"), max_length=200, required=False)
+
+
+class BookingForm(forms.Form):
+    """A group loan booked ahead: which organisation, which days, which devices."""
+
+    borrower = forms.TypedChoiceField(label=_("Organisation"), coerce=int, choices=())
+    starts_on = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    devices = forms.TypedMultipleChoiceField(
+        label=_("Devices"), coerce=int, choices=(), widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("Note (optional)"), max_length=200, required=False)
+
+    def __init__(
+        self, *args: Any, organisations: list[Borrower], devices: list[Device], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["borrower"].choices = [
+            ("", _("Choose…")),
+            *((b.pk, b.name) for b in organisations),
+        ]
+        self.fields["devices"].choices = [
+            (d.pk, f"{d.asset_tag} · {d.get_kind_display()} · {d.make_model}") for d in devices
+        ]

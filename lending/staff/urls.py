@@ -27,4 +27,10 @@ urlpatterns = [
         name="loan-action",
     ),
     path("sites/<int:site_id>/lending/borrowers/", views.borrowers, name="borrowers"),
+    path("sites/<int:site_id>/lending/bookings/", views.bookings, name="bookings"),
+    path(
+        "sites/<int:site_id>/lending/bookings/<int:booking_id>/cancel/",
+        views.booking_cancel,
+        name="booking-cancel",
+    ),
 ]

@@ -27,6 +27,7 @@ from core.forms import add_service_errors
 from lending import selectors, services
 from lending.models import Device, Loan
 from lending.staff.forms import (
+    BookingForm,
     BorrowerForm,
     CheckoutForm,
     DeviceForm,
@@ -165,12 +166,15 @@ def device(request: HttpRequest, site_id: int, device_id: int) -> HttpResponse:
 def checkout(request: HttpRequest, site_id: int) -> HttpResponse:
     """Lend a device: its tag (scanned or typed), the borrower, the agreement accepted."""
     site = site_for(request.user, site_id, Can.LEND_DEVICES)
-    borrowers = list(selectors.borrowers_of(site.organisation))
+    # A lending is checked against the one borrower chosen; the list is read to show the form.
+    chosen = _chosen_borrower(request, site)
+    borrowers = [chosen] if chosen else list(selectors.borrowers_of(site.organisation))
     form = CheckoutForm(
         request.POST or None, initial={"tag": request.GET.get("tag", "")}, borrowers=borrowers
     )
     if request.method == "POST" and form.is_valid():
         borrower = next(b for b in borrowers if b.pk == form.cleaned_data["borrower"])
+        rules = services.rules_of(site.organisation)
         try:
             loan, token = services.loan_checkout(
                 actor=request.user,
@@ -178,15 +182,30 @@ def checkout(request: HttpRequest, site_id: int) -> HttpResponse:
                 asset_tag=form.cleaned_data["tag"],
                 borrower=borrower,
                 agreement_accepted=form.cleaned_data["agreement"],
+                rules=rules,
             )
         except ValidationError as error:
             add_service_errors(form, error)
+            borrowers = list(selectors.borrowers_of(site.organisation))
+            form.fields["borrower"].choices = (
+                CheckoutForm(borrowers=borrowers).fields["borrower"].choices
+            )
         else:
-            # The private link is shown once, on the next page, and never stored.
-            request.session["lending_new_link"] = [loan.pk, token]
-            return redirect("lending:loan", site_id=site.pk, loan_id=loan.pk)
+            # The loan's page, with the private link: shown this once, never stored (not in
+            # the session, not in a URL that could reach a log).
+            link = request.build_absolute_uri(reverse("lending:private", kwargs={"token": token}))
+            context = _loan_context(request, site, loan, private_link=link, rules=rules)
+            return render(request, "lending/staff/loan.html", context)
     context = {"site": site, "current_site": site, "form": form, "has_borrowers": bool(borrowers)}
     return render(request, "lending/staff/checkout.html", context)
+
+
+def _chosen_borrower(request: HttpRequest, site: Any) -> Any:
+    """The borrower a posted lending form names, when it is one of the organisation's."""
+    raw = request.POST.get("borrower", "") if request.method == "POST" else ""
+    if not raw.isdigit():
+        return None
+    return selectors.borrowers_of(site.organisation).filter(pk=int(raw)).first()
 
 
 @staff_view
@@ -197,20 +216,23 @@ def loan(request: HttpRequest, site_id: int, loan_id: int) -> HttpResponse:
     return render(request, "lending/staff/loan.html", _loan_context(request, site, found))
 
 
-def _loan_context(request: HttpRequest, site: Any, loan: Loan, **forms: Any) -> dict:
-    link = None
-    fresh = request.session.get("lending_new_link")
-    if fresh and fresh[0] == loan.pk:
-        del request.session["lending_new_link"]
-        link = request.build_absolute_uri(reverse("lending:private", kwargs={"token": fresh[1]}))
+def _loan_context(
+    request: HttpRequest,
+    site: Any,
+    loan: Loan,
+    *,
+    private_link: str | None = None,
+    rules: Any = None,
+    **forms: Any,
+) -> dict:
     return {
         "site": site,
         "current_site": site,
         "loan": loan,
         "device": loan.device,
-        "private_link": link,
+        "private_link": private_link,
         "today": timezone.localdate(),
-        "rules": services.rules_of(site.organisation),
+        "rules": rules or services.rules_of(site.organisation),
         "return_form": forms.get("return_form")
         or ReturnForm(
             accessories=loan.device.accessories,
@@ -330,3 +352,47 @@ def borrowers(request: HttpRequest, site_id: int) -> HttpResponse:
         "borrowers": selectors.borrowers_of(site.organisation),
     }
     return render(request, "lending/staff/borrowers.html", context)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def bookings(request: HttpRequest, site_id: int) -> HttpResponse:
+    """Group loans booked ahead at the site, and booking one."""
+    site = site_for(request.user, site_id, Can.LEND_DEVICES)
+    organisations = list(selectors.borrowers_of(site.organisation).filter(kind="organisation"))
+    bookable = list(selectors.bookable_devices_at(site))
+    form = BookingForm(request.POST or None, organisations=organisations, devices=bookable)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.booking_create(
+                actor=request.user,
+                site=site,
+                borrower=next(b for b in organisations if b.pk == data["borrower"]),
+                devices=[d for d in bookable if d.pk in data["devices"]],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Booked."))
+            return redirect("lending:bookings", site_id=site.pk)
+    context = {
+        "site": site,
+        "current_site": site,
+        "form": form,
+        "bookings": selectors.upcoming_bookings_at(site, timezone.localdate()),
+        "rules": services.rules_of(site.organisation),
+    }
+    return render(request, "lending/staff/bookings.html", context)
+
+
+@staff_view
+@require_POST
+def booking_cancel(request: HttpRequest, site_id: int, booking_id: int) -> HttpResponse:
+    site = site_for(request.user, site_id, Can.LEND_DEVICES)
+    services.booking_cancel(actor=request.user, booking=selectors.booking_at_site(site, booking_id))
+    messages.success(request, _("The booking is cancelled."))
+    return redirect("lending:bookings", site_id=site.pk)

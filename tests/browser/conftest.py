@@ -412,6 +412,26 @@ invitation_create(
     language="nl",
 )
 
+# Devices and borrowers for the lending pages: one device per journey (with and without
+# JavaScript), one shown on the device page, and a resident and a school who borrow.
+from lending.models import Borrower, Device
+
+for tag in ("BROWSER-JS", "BROWSER-NOJS", "BROWSER-SHOWN"):
+    Device.objects.get_or_create(
+        organisation=organisation,
+        asset_tag=tag,
+        defaults={
+            "site": site,
+            "kind": Device.Kind.LAPTOP,
+            "make_model": "Lenovo ThinkPad E14",
+            "accessories": ["lader", "tas"],
+        },
+    )
+for name, kind in (("Marie Peeters", "resident"), ("Basisschool De Linde", "organisation")):
+    Borrower.objects.get_or_create(
+        organisation=organisation, name=name, defaults={"kind": kind, "phone": "+32470123456"}
+    )
+
 
 def described(s):
     return {"id": s.pk, "slug": s.slug, "name": s.name, "open_dates": open_dates(s)}

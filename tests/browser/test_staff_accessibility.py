@@ -83,6 +83,22 @@ def _impossible_dates(page: Page, staff: StaffData, language: str) -> None:
     expect(page.locator("main [role=alert]")).to_be_visible()
 
 
+def _unknown_tag(page: Page, staff: StaffData, language: str) -> None:
+    """A tag that no device has, typed at the lending desk."""
+    page.locator("#id_tag").fill("GEEN-TOESTEL")
+    with page.expect_navigation():
+        page.locator("#id_tag").press("Enter")  # as a scanner does
+    expect(page.locator("main .errorlist").first).to_be_visible()
+
+
+def _shown_device(page: Page, staff: StaffData, language: str) -> None:
+    """From the desk to a device's page, by its tag."""
+    page.locator("#id_tag").fill("browser-shown")
+    with page.expect_navigation():
+        page.locator("#id_tag").press("Enter")
+    assert "/lending/devices/" in page.url, page.url
+
+
 @dataclass(frozen=True)
 class StaffPage:
     path: Callable[[StaffData], str]  # after the language prefix
@@ -130,6 +146,24 @@ PAGES: dict[str, StaffPage] = {
     "agenda-book": StaffPage(_site("appointments/new/"), who="org_admin"),
     "booking-settings": StaffPage(_site("appointments/settings/"), who="org_admin"),
     "referral-inbox": StaffPage(_site("referrals/"), who="org_admin"),
+    "lending-desk": StaffPage(_site("lending/"), who="coordinator"),
+    "lending-desk-errors": StaffPage(_site("lending/"), who="coordinator", then=_unknown_tag),
+    "lending-device": StaffPage(_site("lending/"), who="coordinator", then=_shown_device),
+    "lending-devices": StaffPage(_site("lending/devices/"), who="coordinator"),
+    "lending-device-add": StaffPage(_site("lending/devices/new/"), who="coordinator"),
+    "lending-device-add-errors": StaffPage(
+        _site("lending/devices/new/"), who="coordinator", then=_submit_empty
+    ),
+    "lending-lend": StaffPage(_site("lending/lend/"), who="coordinator"),
+    "lending-lend-errors": StaffPage(_site("lending/lend/"), who="coordinator", then=_submit_empty),
+    "lending-borrowers": StaffPage(_site("lending/borrowers/"), who="coordinator"),
+    "lending-borrowers-errors": StaffPage(
+        _site("lending/borrowers/"), who="coordinator", then=_submit_empty
+    ),
+    "lending-bookings": StaffPage(_site("lending/bookings/"), who="coordinator"),
+    "lending-bookings-errors": StaffPage(
+        _site("lending/bookings/"), who="coordinator", then=_submit_empty
+    ),
 }
 
 WIDTHS = (320, 1280)

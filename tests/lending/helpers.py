@@ -53,3 +53,22 @@ def matrix_loan(cast: Cast, *, other_org: bool = False, action: str = "") -> dic
     if action:
         kwargs["action"] = action
     return kwargs
+
+
+def matrix_booking(cast: Cast, *, other_org: bool = False) -> dict[str, object]:
+    """URL kwargs of a booking at gent_a (or at Aalst, another organisation), made directly."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lending.models import Booking
+
+    site = cast.aalst if other_org else cast.gent_a
+    day = timezone.localdate() + timedelta(days=30)
+    booking = Booking.objects.create(
+        site=site,
+        borrower=borrower(site, "Basisschool", kind=Borrower.Kind.ORGANISATION),
+        starts_on=day,
+        ends_on=day,
+    )
+    return {"site_id": site.pk, "booking_id": booking.pk}

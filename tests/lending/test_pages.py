@@ -38,7 +38,6 @@ def test_a_volunteer_lends_renews_takes_back_and_wipes(cast):
     lent = client.post(
         url("lending:checkout", site_id=site_id),
         {"tag": "LAP-001", "borrower": who.pk, "agreement": "on"},
-        follow=True,
     )
     loan = Loan.objects.get(device=item)
     page = text(lent)
@@ -142,3 +141,31 @@ def test_the_private_page_shows_the_loan_and_an_unknown_link_is_a_404(cast, clie
     assert "Marie" not in text(page)  # the page never shows the borrower's name
     assert unknown.status_code == 404
     assert "We cannot find this loan" in text(unknown)
+
+
+def test_a_group_loan_is_booked_on_its_page_and_a_refusal_keeps_the_choice(cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lending.models import Booking
+
+    laptops = [device(cast.gent_a, f"LAP-{n}") for n in range(2)]
+    school = borrower(cast.gent_a, "Basisschool De Linde", kind="organisation")
+    client = signed_in(cast.volunteer)
+    page = url("lending:bookings", site_id=cast.gent_a.pk)
+    first = timezone.localdate() + timedelta(days=10)
+    data = {
+        "borrower": school.pk,
+        "starts_on": first.isoformat(),
+        "ends_on": (first + timedelta(days=2)).isoformat(),
+        "devices": [laptops[0].pk, laptops[1].pk],
+    }
+
+    too_soon = client.post(page, {**data, "starts_on": timezone.localdate().isoformat()})
+    booked = client.post(page, data, follow=True)
+
+    assert "Book at least 7 days ahead" in text(too_soon)
+    assert "checked" in too_soon.content.decode()
+    assert Booking.objects.count() == 1
+    assert "Basisschool De Linde" in text(booked)
