@@ -220,6 +220,10 @@ MATRIX: dict[str, Row] = {
         method="post",
         ok=frozenset({302}),
     ),
+    "lending:export": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "lending:import": Row(
+        kwargs=gent_a, other_org=aalst, allowed=SITE_EDITORS, forbidden=frozenset({"volunteer"})
+    ),
     "lending:device-add": Row(
         kwargs=gent_a, other_org=aalst, allowed=SITE_EDITORS, forbidden=frozenset({"volunteer"})
     ),

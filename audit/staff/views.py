@@ -53,6 +53,7 @@ ACTION_LABELS: dict[str, Any] = {
     "booking_settings.update": gettext_lazy("Changed the online booking"),
     "device.add": gettext_lazy("Added a device"),
     "device.update": gettext_lazy("Changed a device"),
+    "device.import": gettext_lazy("Added devices from a CSV file"),
     "device.status": gettext_lazy("Changed the status of a device"),
     "device.wipe": gettext_lazy("Recorded a device's wipe"),
     "borrower.add": gettext_lazy("Added a borrower"),

@@ -153,3 +153,13 @@ class BookingForm(forms.Form):
         self.fields["devices"].choices = [
             (d.pk, f"{d.asset_tag} · {d.get_kind_display()} · {d.make_model}") for d in devices
         ]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file with the devices"),
+        help_text=_(
+            "Columns: asset_tag, kind, make_model, serial_number, source, source_note, "
+            "accessories (separated by |), condition, notes. Export the inventory for an example."
+        ),
+    )

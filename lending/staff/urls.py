@@ -9,6 +9,8 @@ urlpatterns = [
     path("sites/<int:site_id>/lending/lend/", views.checkout, name="checkout"),
     path("sites/<int:site_id>/lending/devices/", views.devices, name="devices"),
     path("sites/<int:site_id>/lending/devices/new/", views.device_add, name="device-add"),
+    path("sites/<int:site_id>/lending/devices/import/", views.devices_import, name="import"),
+    path("sites/<int:site_id>/lending/devices.csv", views.devices_export, name="export"),
     path("sites/<int:site_id>/lending/devices/<int:device_id>/", views.device, name="device"),
     path(
         "sites/<int:site_id>/lending/devices/<int:device_id>/edit/",

@@ -24,13 +24,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import staff_view
 from accounts.permissions import Can, capabilities_at, site_for
 from core.forms import add_service_errors
-from lending import selectors, services
+from lending import inventory_csv, selectors, services
 from lending.models import Device, Loan
 from lending.staff.forms import (
     BookingForm,
     BorrowerForm,
     CheckoutForm,
     DeviceForm,
+    ImportForm,
     ReturnForm,
     TagForm,
     WipeForm,
@@ -396,3 +397,40 @@ def booking_cancel(request: HttpRequest, site_id: int, booking_id: int) -> HttpR
     services.booking_cancel(actor=request.user, booking=selectors.booking_at_site(site, booking_id))
     messages.success(request, _("The booking is cancelled."))
     return redirect("lending:bookings", site_id=site.pk)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def devices_import(request: HttpRequest, site_id: int) -> HttpResponse:
+    """Add many devices from a CSV file: all or none, with a report row by row."""
+    site = site_for(request.user, site_id, Can.MANAGE_DEVICES)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = inventory_csv.devices_import(
+                actor=request.user, site=site, raw=form.cleaned_data["file"].read()
+            )
+        except ValidationError as error:
+            add_service_errors(form, ValidationError({"file": error.messages}))
+            status = 400
+        else:
+            if report.ok:
+                messages.success(request, _("%(count)d devices added.") % {"count": report.added})
+                return redirect("lending:devices", site_id=site.pk)
+            status = 400
+    context = {"site": site, "current_site": site, "form": form, "report": report}
+    return render(request, "lending/staff/import.html", context, status=status)
+
+
+@staff_view
+@require_GET
+def devices_export(request: HttpRequest, site_id: int) -> HttpResponse:
+    site = site_for(request.user, site_id, Can.LEND_DEVICES)
+    response = HttpResponse(
+        inventory_csv.devices_export(site), content_type="text/csv; charset=utf-8"
+    )
+    name = f"devices-{site.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -154,6 +154,10 @@ PAGES: dict[str, StaffPage] = {
     "lending-device-add-errors": StaffPage(
         _site("lending/devices/new/"), who="coordinator", then=_submit_empty
     ),
+    "lending-import": StaffPage(_site("lending/devices/import/"), who="coordinator"),
+    "lending-import-errors": StaffPage(
+        _site("lending/devices/import/"), who="coordinator", then=_submit_empty
+    ),
     "lending-lend": StaffPage(_site("lending/lend/"), who="coordinator"),
     "lending-lend-errors": StaffPage(_site("lending/lend/"), who="coordinator", then=_submit_empty),
     "lending-borrowers": StaffPage(_site("lending/borrowers/"), who="coordinator"),
