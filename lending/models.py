@@ -334,3 +334,44 @@ class BookingItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id}: {self.starts_on} – {self.ends_on}"
+
+
+class Hold(models.Model):
+    """A borrower waiting for a kind of device at a site, first come first served. When a device
+    of that kind becomes available it is set aside for the first one waiting (`READY`, until
+    `pickup_by`), who gets a message; after that day it goes to the next."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        READY = "ready", _("Ready to pick up")
+        LENT = "lent", _("Lent")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Not picked up")
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="device_holds")
+    kind = models.CharField(_("kind"), max_length=12, choices=Device.Kind.choices)
+    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="holds")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="waiting")
+    # The language the message about their turn is written in.
+    language = models.CharField(max_length=4, default="nl")
+    created_at = models.DateTimeField()
+    device = models.ForeignKey(
+        Device, on_delete=models.PROTECT, null=True, blank=True, related_name="holds"
+    )
+    ready_at = models.DateTimeField(null=True, blank=True)
+    pickup_by = models.DateField(_("pick up by"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("waiting list entry")
+        verbose_name_plural = _("waiting list")
+        indexes = [models.Index(fields=["site", "kind", "status"], name="hold_site_kind_status")]
+        constraints = [
+            # A device is set aside for one person at a time.
+            models.UniqueConstraint(
+                fields=["device"], condition=Q(status="ready"), name="hold_one_ready_per_device"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.kind} {self.status}"

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from core.links import token_hash
-from lending.models import Booking, Borrower, Device, DeviceEvent, Loan
+from lending.models import Booking, Borrower, Device, DeviceEvent, Hold, Loan
 from network.models import Organisation, Site
 
 
@@ -107,3 +107,19 @@ def booking_at_site(site: Site, booking_id: int) -> Booking:
     if booking is None:
         raise Http404
     return booking
+
+
+def waiting_list_at(site: Site) -> QuerySet[Hold]:
+    """Who waits at the site, and for whom a device is set aside, first come first."""
+    return (
+        Hold.objects.filter(site=site, status__in=[Hold.Status.WAITING, Hold.Status.READY])
+        .select_related("borrower", "device")
+        .order_by("kind", "created_at", "pk")
+    )
+
+
+def hold_at_site(site: Site, hold_id: int) -> Hold:
+    hold = Hold.objects.filter(site=site, pk=hold_id).first()
+    if hold is None:
+        raise Http404
+    return hold

@@ -30,6 +30,7 @@ from accounts.models import User
 from audit.services import field_changes, log_action
 from core import links
 from core.references import new_reference
+from lending import holds
 from lending.models import (
     Booking,
     BookingItem,
@@ -120,6 +121,7 @@ def device_add(*, actor: User, site: Site, data: Mapping[str, Any]) -> Device:
             raise _tag_taken(device.asset_tag) from None
         _event(device, DeviceEvent.Kind.ADDED, actor, now)
         log_action(actor=actor, action="device.add", target=device, site=site)
+        holds.offer_to_next(device, actor, now)
     return device
 
 
@@ -255,10 +257,11 @@ def device_wipe(*, actor: User, device: Device, method: str, note: str = "") -> 
             done_at=now,
             note=note[:200],
         )
+        _event(locked, DeviceEvent.Kind.WIPED, actor, now, note=wipe.get_method_display())
         if locked.status == Device.Status.TO_WIPE:
             locked.status = Device.Status.AVAILABLE
             locked.save(update_fields=["status", "updated_at"])
-        _event(locked, DeviceEvent.Kind.WIPED, actor, now, note=wipe.get_method_display())
+            holds.offer_to_next(locked, actor, now)  # the first one waiting for this kind
         log_action(
             actor=actor,
             action="device.wipe",
@@ -337,7 +340,7 @@ def _status_refusal(device: Device) -> ValidationError:
             "This device has not been wiped since its last loan. Record the wipe first."
         ),
         Device.Status.IN_REPAIR: _("This device is being repaired."),
-        Device.Status.RESERVED: _("This device is reserved for someone else."),
+        Device.Status.RESERVED: _("This device is set aside for someone on the waiting list."),
         Device.Status.RETIRED: _("This device is retired."),
         Device.Status.LOST: _("This device is marked as lost."),
     }
@@ -399,7 +402,13 @@ def loan_checkout(
                     },
                     code="unknown_tag",
                 )
-            if device.status != Device.Status.AVAILABLE:
+            hold = None
+            if device.status == Device.Status.RESERVED:
+                # Set aside from the waiting list: only for the one it waits for.
+                hold = holds.ready_hold_for(device)
+                if hold is None or hold.borrower_id != borrower.pk:
+                    raise _status_refusal(device)
+            elif device.status != Device.Status.AVAILABLE:
                 raise _status_refusal(device)
             facts = {name: getattr(device, name) for name in CHECKOUT_FACTS}
             _check_borrower_may_borrow(
@@ -419,6 +428,8 @@ def loan_checkout(
             )
             device.status = Device.Status.ON_LOAN
             device.save(update_fields=["status", "updated_at"])
+            if hold is not None:
+                holds.fulfil(hold)
             _event(device, DeviceEvent.Kind.LENT, actor, now, loan=loan, note=loan.reference)
             log_action(
                 actor=actor,
@@ -508,10 +519,19 @@ def loan_renew(*, actor: User, loan: Loan) -> Loan:
     current due date, whichever is later (and on to an open day). Refused when the loan is not
     open or has been renewed as often as the rules allow."""
     with transaction.atomic():
-        locked = Loan.objects.select_for_update().select_related("site").get(pk=loan.pk)
+        locked = Loan.objects.select_for_update().select_related("site", "device").get(pk=loan.pk)
         if locked.status != Loan.Status.OPEN:
             raise ValidationError(_("This loan is closed."), code="closed")
         rules = rules_of(locked.site.organisation)
+        if holds.someone_waits(locked.site, locked.device.kind):
+            raise ValidationError(
+                _(
+                    "Someone is waiting for this kind of device, so this loan cannot be renewed. "
+                    "It is due back on %(date)s."
+                )
+                % {"date": locked.due_on.strftime("%d/%m/%Y")},
+                code="waited_for",
+            )
         if locked.renewals >= rules.max_renewals:
             raise ValidationError(
                 _("This loan cannot be renewed again (at most %(count)d time(s)).")

@@ -213,6 +213,14 @@ MATRIX: dict[str, Row] = {
     "lending:devices": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
     "lending:borrowers": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
     "lending:bookings": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "lending:waiting": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "lending:hold-cancel": Row(
+        kwargs=lambda cast: _lending().matrix_hold(cast),
+        other_org=lambda cast: _lending().matrix_hold(cast, other_org=True),
+        allowed=SITE_VIEWERS,
+        method="post",
+        ok=frozenset({302}),
+    ),
     "lending:booking-cancel": Row(
         kwargs=lambda cast: _lending().matrix_booking(cast),
         other_org=lambda cast: _lending().matrix_booking(cast, other_org=True),

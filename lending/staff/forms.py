@@ -163,3 +163,17 @@ class ImportForm(forms.Form):
             "accessories (separated by |), condition, notes. Export the inventory for an example."
         ),
     )
+
+
+class HoldForm(forms.Form):
+    """Someone who waits for a kind of device at this site."""
+
+    hold_borrower = forms.TypedChoiceField(label=_("Who waits"), coerce=int, choices=())
+    kind = forms.ChoiceField(label=_("For which kind of device"), choices=Device.Kind.choices)
+
+    def __init__(self, *args: Any, borrowers: list[Borrower], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["hold_borrower"].choices = [
+            ("", _("Choose…")),
+            *((b.pk, f"{b.name} ({b.get_kind_display()})") for b in borrowers),
+        ]

@@ -30,6 +30,12 @@ urlpatterns = [
     ),
     path("sites/<int:site_id>/lending/borrowers/", views.borrowers, name="borrowers"),
     path("sites/<int:site_id>/lending/bookings/", views.bookings, name="bookings"),
+    path("sites/<int:site_id>/lending/waiting/", views.waiting, name="waiting"),
+    path(
+        "sites/<int:site_id>/lending/waiting/<int:hold_id>/cancel/",
+        views.hold_cancel,
+        name="hold-cancel",
+    ),
     path(
         "sites/<int:site_id>/lending/bookings/<int:booking_id>/cancel/",
         views.booking_cancel,

@@ -24,13 +24,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import staff_view
 from accounts.permissions import Can, capabilities_at, site_for
 from core.forms import add_service_errors
-from lending import inventory_csv, selectors, services
+from lending import holds, inventory_csv, selectors, services
 from lending.models import Device, Loan
 from lending.staff.forms import (
     BookingForm,
     BorrowerForm,
     CheckoutForm,
     DeviceForm,
+    HoldForm,
     ImportForm,
     ReturnForm,
     TagForm,
@@ -434,3 +435,47 @@ def devices_export(request: HttpRequest, site_id: int) -> HttpResponse:
     name = f"devices-{site.slug}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def waiting(request: HttpRequest, site_id: int) -> HttpResponse:
+    """The waiting list of the site, and putting someone on it."""
+    site = site_for(request.user, site_id, Can.LEND_DEVICES)
+    borrowers = list(selectors.borrowers_of(site.organisation))
+    form = HoldForm(request.POST or None, borrowers=borrowers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            holds.hold_add(
+                actor=request.user,
+                site=site,
+                borrower=next(b for b in borrowers if b.pk == form.cleaned_data["hold_borrower"]),
+                kind=form.cleaned_data["kind"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, _renamed(error, {"borrower": "hold_borrower"}))
+        else:
+            messages.success(request, _("Added to the waiting list."))
+            return redirect("lending:waiting", site_id=site.pk)
+    context = {
+        "site": site,
+        "current_site": site,
+        "form": form,
+        "holds": selectors.waiting_list_at(site),
+    }
+    return render(request, "lending/staff/waiting.html", context)
+
+
+def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError({names.get(k, k): v for k, v in error.message_dict.items()})
+
+
+@staff_view
+@require_POST
+def hold_cancel(request: HttpRequest, site_id: int, hold_id: int) -> HttpResponse:
+    site = site_for(request.user, site_id, Can.LEND_DEVICES)
+    holds.hold_cancel(actor=request.user, hold=selectors.hold_at_site(site, hold_id))
+    messages.success(request, _("Taken off the waiting list."))
+    return redirect("lending:waiting", site_id=site.pk)

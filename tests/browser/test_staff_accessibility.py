@@ -164,6 +164,10 @@ PAGES: dict[str, StaffPage] = {
     "lending-borrowers-errors": StaffPage(
         _site("lending/borrowers/"), who="coordinator", then=_submit_empty
     ),
+    "lending-waiting": StaffPage(_site("lending/waiting/"), who="coordinator"),
+    "lending-waiting-errors": StaffPage(
+        _site("lending/waiting/"), who="coordinator", then=_submit_empty
+    ),
     "lending-bookings": StaffPage(_site("lending/bookings/"), who="coordinator"),
     "lending-bookings-errors": StaffPage(
         _site("lending/bookings/"), who="coordinator", then=_submit_empty

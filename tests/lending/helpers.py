@@ -72,3 +72,16 @@ def matrix_booking(cast: Cast, *, other_org: bool = False) -> dict[str, object]:
         ends_on=day,
     )
     return {"site_id": site.pk, "booking_id": booking.pk}
+
+
+def matrix_hold(cast: Cast, *, other_org: bool = False) -> dict[str, object]:
+    """URL kwargs of someone waiting at gent_a (or at Aalst, another organisation)."""
+    from django.utils import timezone
+
+    from lending.models import Hold
+
+    site = cast.aalst if other_org else cast.gent_a
+    hold = Hold.objects.create(
+        site=site, kind=Device.Kind.TABLET, borrower=borrower(site), created_at=timezone.now()
+    )
+    return {"site_id": site.pk, "hold_id": hold.pk}
