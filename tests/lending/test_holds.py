@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from lending import holds, services
 from lending.models import Device, Hold
@@ -20,15 +19,6 @@ from tests.lending.helpers import borrower, device, lend
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("territory")]
 
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Brussels"))
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        now = MONDAY
-
-    monkeypatch.setattr(timezone, "now", lambda: Clock.now)
-    return Clock
 
 
 @pytest.fixture

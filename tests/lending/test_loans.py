@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from audit.models import AuditEntry
 from lending import services
@@ -27,15 +26,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("territory")]
 BRUSSELS = ZoneInfo("Europe/Brussels")
 # A Monday morning.
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=BRUSSELS)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        now = MONDAY
-
-    monkeypatch.setattr(timezone, "now", lambda: Clock.now)
-    return Clock
 
 
 @pytest.fixture
