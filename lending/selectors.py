@@ -123,3 +123,8 @@ def hold_at_site(site: Site, hold_id: int) -> Hold:
     if hold is None:
         raise Http404
     return hold
+
+
+def devices_to_wipe_at(site: Site) -> QuerySet[Device]:
+    """Devices brought back and waiting for their wipe: nobody can borrow them until then."""
+    return devices_at(site).filter(status=Device.Status.TO_WIPE)

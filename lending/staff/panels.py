@@ -1,5 +1,5 @@
 """Lending's part of a site's "today" (see `core.panels`): the devices due back today or overdue,
-and the way to the lending desk."""
+those waiting for their wipe, and the way to the lending desk."""
 
 from __future__ import annotations
 
@@ -17,5 +17,9 @@ def today(desk: Desk) -> Iterator[Piece]:
         Place.SECTION,
         40,
         "lending/staff/panels/today.html",
-        {"loans": list(selectors.loans_due_by(desk.site, desk.today)), "today": desk.today},
+        {
+            "loans": list(selectors.loans_due_by(desk.site, desk.today)),
+            "to_wipe": list(selectors.devices_to_wipe_at(desk.site)),
+            "today": desk.today,
+        },
     )

@@ -169,3 +169,20 @@ def test_a_group_loan_is_booked_on_its_page_and_a_refusal_keeps_the_choice(cast)
     assert "checked" in too_soon.content.decode()
     assert Booking.objects.count() == 1
     assert "Basisschool De Linde" in text(booked)
+
+
+def test_today_shows_the_devices_due_back_and_those_waiting_for_their_wipe(cast):
+    from django.utils import timezone
+
+    out = device(cast.gent_a, "LAP-001")
+    device(cast.gent_a, "LAP-002", status=Device.Status.TO_WIPE)
+    device(cast.gent_a, "LAP-003")
+    loan, _token = lend(None, cast.gent_a, out, borrower(cast.gent_a))
+    Loan.objects.filter(pk=loan.pk).update(due_on=timezone.localdate())
+
+    html = text(signed_in(cast.volunteer).get(url("workspace:today", site_id=cast.gent_a.pk)))
+    page = re.sub(r"<[^>]+>", "", html)  # the words, without the links around the tags
+
+    assert "LAP-001" in page  # due back today
+    assert "Waiting for their wipe before they can be lent again: LAP-002" in page
+    assert "LAP-003" not in page
