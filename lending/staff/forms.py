@@ -11,6 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from lending.models import Borrower, Device, Wipe
 
 
+def borrower_choices(borrowers: list[Borrower]) -> list[tuple[object, str]]:
+    """A borrower field's options: "Choose…", then each borrower with their kind."""
+    return [
+        ("", str(_("Choose…"))),
+        *((b.pk, f"{b.name} ({b.get_kind_display()})") for b in borrowers),
+    ]
+
+
 class TagForm(forms.Form):
     """The one box at the desk: a USB scanner types the tag and presses Enter."""
 
@@ -74,10 +82,7 @@ class CheckoutForm(forms.Form):
 
     def __init__(self, *args: Any, borrowers: list[Borrower], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["borrower"].choices = [
-            ("", _("Choose…")),
-            *((b.pk, f"{b.name} ({b.get_kind_display()})") for b in borrowers),
-        ]
+        self.fields["borrower"].choices = borrower_choices(borrowers)
 
 
 class BorrowerForm(forms.Form):
@@ -173,7 +178,4 @@ class HoldForm(forms.Form):
 
     def __init__(self, *args: Any, borrowers: list[Borrower], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hold_borrower"].choices = [
-            ("", _("Choose…")),
-            *((b.pk, f"{b.name} ({b.get_kind_display()})") for b in borrowers),
-        ]
+        self.fields["hold_borrower"].choices = borrower_choices(borrowers)

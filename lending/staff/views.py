@@ -36,6 +36,7 @@ from lending.staff.forms import (
     ReturnForm,
     TagForm,
     WipeForm,
+    borrower_choices,
 )
 
 SET_ASIDE = {
@@ -188,10 +189,9 @@ def checkout(request: HttpRequest, site_id: int) -> HttpResponse:
             )
         except ValidationError as error:
             add_service_errors(form, error)
+            # The form comes back with every borrower to choose from again.
             borrowers = list(selectors.borrowers_of(site.organisation))
-            form.fields["borrower"].choices = (
-                CheckoutForm(borrowers=borrowers).fields["borrower"].choices
-            )
+            form.fields["borrower"].choices = borrower_choices(borrowers)
         else:
             # The loan's page, with the private link: shown this once, never stored (not in
             # the session, not in a URL that could reach a log).
