@@ -59,6 +59,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
         Can.ISSUE_VISITOR_CODES,
         Can.MANAGE_TOKENS,
         Can.MANAGE_DEVICES,
+        Can.SET_LENDING_RULES,
     },
     Role.REFERRER: frozenset({Can.REFER}),
     Role.ANALYST: frozenset({Can.VIEW_FIGURES}),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from appointments.models import Appointment
-from notifications.services import notify, render_message
+from notifications.services import notify_rendered
 
 
 def message_language(language: str) -> str:
@@ -44,9 +44,10 @@ def send(appointment: Appointment, kind: str, *, token: str | None = None) -> No
         "starts_at": appointment.starts_at,
         "manage_url": manage_url(token, appointment.language) if token else "",
     }
-    if appointment.email:
-        subject, text = render_message(f"appointments/messages/{kind}", context, language)
-        notify(to_email=appointment.email, subject=subject, body=text)
-    if appointment.phone:
-        subject, text = render_message(f"appointments/messages/{kind}_sms", context, language)
-        notify(to_phone=appointment.phone, subject=subject, body=text)
+    notify_rendered(
+        to_email=appointment.email,
+        to_phone=appointment.phone,
+        template_base=f"appointments/messages/{kind}",
+        context=context,
+        language=language,
+    )

@@ -26,3 +26,4 @@ class Can(StrEnum):
     MANAGE_TOKENS = "manage_tokens"  # API tokens of the organisation
     LEND_DEVICES = "lend_devices"  # the lending desk: lend, renew, take back, wipe; borrowers
     MANAGE_DEVICES = "manage_devices"  # the inventory: add and change devices, set them aside
+    SET_LENDING_RULES = "set_lending_rules"  # an organisation's lending rules and loan agreement

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from lending.models import Device, DeviceEvent
+from lending.services import inventory_to_directory
 from network.models import Site
 
 # (kind, make and model, accessories) of the devices each demo site that lends has.
@@ -40,4 +41,6 @@ def demo_devices_load() -> int:
         [DeviceEvent(device=device, kind=DeviceEvent.Kind.ADDED, at=now) for device in created],
         batch_size=500,
     )
+    for site_id in {device.site_id for device in created}:
+        inventory_to_directory(site_id)
     return len(created)

@@ -13,19 +13,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import get_language
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import log_action
+from lending import borrower_messages
 from lending.models import Borrower, Device, Hold
 from network.models import Site
-from notifications.services import notify, render_message
 
 PICKUP_DAYS = 3
 
@@ -60,7 +57,7 @@ def hold_add(*, actor: User, site: Site, borrower: Borrower, kind: str) -> Hold:
             site=site,
             kind=kind,
             borrower=borrower,
-            language=(get_language() or settings.LANGUAGE_CODE)[:2],
+            language=borrower.language,
             created_at=timezone.now(),
         )
         log_action(actor=actor, action="hold.add", target=hold, site=site)
@@ -159,16 +156,4 @@ def holds_expire(now: datetime | None = None) -> int:
 
 
 def _tell_it_is_their_turn(hold: Hold) -> None:
-    borrower = hold.borrower
-    if not borrower.email and not borrower.phone:
-        return
-    language = hold.language if hold.language in dict(settings.LANGUAGES) else "nl"
-    with translation.override(language):
-        site_url = settings.SITE_URL + reverse("network:site", kwargs={"slug": hold.site.slug})
-    context = {"hold": hold, "site": hold.site, "site_url": site_url}
-    if borrower.email:
-        subject, text = render_message("lending/messages/turn", context, language)
-        notify(to_email=borrower.email, subject=subject, body=text)
-    if borrower.phone:
-        subject, text = render_message("lending/messages/turn_sms", context, language)
-        notify(to_phone=borrower.phone, subject=subject, body=text)
+    borrower_messages.tell(hold.borrower, "turn", hold.site, {"hold": hold}, language=hold.language)

@@ -9,12 +9,15 @@ The columns (a header row, in this order or any other; "," or ";" between values
 without a byte order mark, as spreadsheets save it): `asset_tag`, `kind`, `make_model`,
 `serial_number`, `source`, `source_note`, `accessories` (separated by "|"), `condition`, `notes`.
 Kinds, sources and conditions are the codes the export writes (`laptop`, `donated`, `good`...).
+The export adds `status`, which the import reads past (a device comes in available). The same
+table downloads as XLSX (`devices_export_xlsx`, through `core.spreadsheets`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -24,7 +27,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import log_action
-from lending.models import Device, DeviceEvent
+from core.spreadsheets import xlsx_bytes
+from lending import holds
+from lending.models import Device, DeviceEvent, Hold
+from lending.services import inventory_to_directory
 from network.models import Site
 
 COLUMNS = (
@@ -39,6 +45,8 @@ COLUMNS = (
     "notes",
 )
 REQUIRED = ("asset_tag", "kind", "make_model")
+# Written by the export, read past by the import: an imported device comes in available.
+EXPORT_ONLY = ("status",)
 ACCESSORY_SEPARATOR = "|"
 MAX_BYTES = 2_000_000
 MAX_ROWS = 5000
@@ -80,7 +88,7 @@ def _reader(text: str) -> csv.DictReader[str]:
             % {"columns": ", ".join(missing)},
             code="header",
         )
-    unknown = [name for name in header if name and name not in COLUMNS]
+    unknown = [name for name in header if name and name not in (*COLUMNS, *EXPORT_ONLY)]
     if unknown:
         raise ValidationError(
             _("Unknown columns: %(columns)s. Use: %(known)s.")
@@ -151,6 +159,16 @@ def devices_import(*, actor: User, site: Site, raw: bytes) -> ImportReport:
             changes={"added": len(created)},
             site=site,
         )
+        inventory_to_directory(site.pk)
+        # New devices go first to those waiting for their kind, as a device added by hand does.
+        waiting = set(
+            Hold.objects.filter(site=site, status=Hold.Status.WAITING).values_list(
+                "kind", flat=True
+            )
+        )
+        for device in created:
+            if device.kind in waiting and holds.offer_to_next(device, actor, now) is None:
+                waiting.discard(device.kind)
     report.added = len(created)
     return report
 
@@ -233,13 +251,9 @@ def _unguarded(value: str) -> str:
     return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS) else value
 
 
-def devices_export(site: Site) -> str:
-    """The site's devices as CSV, in the columns the import reads."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+def _export_rows(site: Site) -> Iterator[list[str]]:
     for device in Device.objects.filter(site=site).order_by("asset_tag"):
-        row = [
+        yield [
             device.asset_tag,
             device.kind,
             device.make_model,
@@ -249,6 +263,21 @@ def devices_export(site: Site) -> str:
             ACCESSORY_SEPARATOR.join(device.accessories),
             device.condition,
             device.notes,
+            device.status,
         ]
+
+
+def devices_export(site: Site) -> str:
+    """The site's devices as CSV, in the columns the import reads (and the status, which the
+    import leaves aside: a device comes in available)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([*COLUMNS, *EXPORT_ONLY])
+    for row in _export_rows(site):
         writer.writerow([_guarded(value) for value in row])
     return out.getvalue()
+
+
+def devices_export_xlsx(site: Site) -> bytes:
+    """The same table as `devices_export`, as an XLSX workbook (text cells stay text)."""
+    return xlsx_bytes(str(_("Devices")), [*COLUMNS, *EXPORT_ONLY], _export_rows(site))

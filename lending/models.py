@@ -18,17 +18,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from network.models import Organisation, Site
+from network.models import DeviceKind, Organisation, Site
 
 
 class Device(models.Model):
-    class Kind(models.TextChoices):
-        LAPTOP = "laptop", _("Laptop")
-        TABLET = "tablet", _("Tablet")
-        SMARTPHONE = "smartphone", _("Smartphone")
-        HOTSPOT = "hotspot", _("Mobile hotspot")
-        DATA_SIM = "data_sim", _("Data SIM card")
-        ACCESSORY = "accessory", _("Accessory (headset, webcam…)")
+    # The codes the directory publishes too (a site's `device_kinds`, the open data).
+    Kind = DeviceKind
 
     class Source(models.TextChoices):
         BOUGHT = "bought", _("Bought")
@@ -74,6 +69,9 @@ class Device(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Out of lending for good: not counted in the inventory a site lends from.
+    OUT_OF_LENDING = (Status.RETIRED, Status.LOST)
+
     class Meta:
         ordering = ["asset_tag"]
         verbose_name = _("device")
@@ -112,6 +110,10 @@ class Borrower(models.Model):
         blank=True,
         help_text=_("For example: referred by the social services. No medical or income details."),
     )
+    # The language of the messages they get (their turn, reminders).
+    language = models.CharField(
+        _("messages in"), max_length=4, choices=settings.LANGUAGES, default="nl"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
@@ -129,6 +131,15 @@ class Loan(models.Model):
         OPEN = "open", _("On loan")
         RETURNED = "returned", _("Returned")
         LOST = "lost", _("Lost")
+
+    class Reminder(models.IntegerChoices):
+        """The reminders a loan gets, in order (`lending.reminders`)."""
+
+        NONE = 0, _("none yet")
+        DUE_SOON = 1, _("due soon")
+        DUE_TODAY = 2, _("due today")
+        OVERDUE_7 = 3, _("a week overdue")
+        OVERDUE_21 = 4, _("three weeks overdue")
 
     # Shown to the borrower and said on the phone; unique, short, without look-alike characters.
     reference = models.CharField(_("reference"), max_length=12, unique=True)
@@ -157,6 +168,17 @@ class Loan(models.Model):
         _("condition when returned"), max_length=8, choices=Device.Condition.choices, blank=True
     )
     lost_at = models.DateTimeField(null=True, blank=True)
+    # The last reminder sent; a renewal starts again from none.
+    reminder_stage = models.PositiveSmallIntegerField(
+        _("last reminder"), choices=Reminder.choices, default=Reminder.NONE
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    # Staff's follow-up of an overdue loan: when, by whom, what was agreed (no personal data).
+    followed_up_at = models.DateTimeField(_("followed up on"), null=True, blank=True)
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    follow_up_note = models.CharField(_("follow-up"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-checked_out_at", "-pk"]
@@ -175,6 +197,41 @@ class Loan(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class LoanAgreement(models.Model):
+    """One version of an organisation's loan agreement, in Dutch, French and English. A version
+    is never changed: a new text is a new version, and each loan records the version its
+    borrower accepted (`Loan.agreement_version`). Version 1 is the platform's standard text,
+    stored the first time the organisation lends, so that every accepted version is kept."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="loan_agreements"
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    text_nl = models.TextField(_("text in Dutch"))
+    text_fr = models.TextField(_("text in French"))
+    text_en = models.TextField(_("text in English"))
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organisation", "-version"]
+        verbose_name = _("loan agreement")
+        verbose_name_plural = _("loan agreements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "version"], name="loan_agreement_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} v{self.version}"
+
+    def text_in(self, language: str) -> str:
+        return getattr(self, f"text_{language}", "") or self.text_nl
 
 
 class Wipe(models.Model):

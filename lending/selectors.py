@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from core.links import token_hash
@@ -50,6 +50,16 @@ def open_loans_at(site: Site) -> QuerySet[Loan]:
     )
 
 
+def overdue_loans_at(site: Site, today: date) -> QuerySet[Loan]:
+    """Open loans past their date, the longest overdue first: the staff's follow-up list."""
+    return (
+        open_loans_at(site)
+        .filter(due_on__lt=today)
+        .select_related("followed_up_by")
+        .order_by("due_on", "pk")
+    )
+
+
 def loans_due_by(site: Site, day: date) -> QuerySet[Loan]:
     """Open loans due on or before `day` (overdue ones included): the "today" panel."""
     return open_loans_at(site).filter(due_on__lte=day)
@@ -81,6 +91,29 @@ def borrowers_of(organisation: Organisation) -> QuerySet[Borrower]:
     return Borrower.objects.filter(organisation=organisation, erased_at__isnull=True)
 
 
+# Up to this many borrowers, the lending form lists them all; beyond, it asks for a search.
+BORROWERS_LISTED = 15
+BORROWERS_FOUND = 20
+
+
+def borrowers_matching(organisation: Organisation, query: str) -> list[Borrower]:
+    """The organisation's borrowers whose name, contact person or email holds `query`, or whose
+    phone number holds its digits (typed as 0470 12 34 56 or +32 470…), at most
+    `BORROWERS_FOUND`, by name. An empty query gives them all when they are few (up to
+    `BORROWERS_LISTED`), else none."""
+    words = " ".join((query or "").split())[:100]
+    found = borrowers_of(organisation)
+    if not words:
+        few = list(found[: BORROWERS_LISTED + 1])
+        return few if len(few) <= BORROWERS_LISTED else []
+    digits = "".join(c for c in words if c.isdigit()).lstrip("0")
+    match = Q(name__icontains=words) | Q(contact_person__icontains=words)
+    match |= Q(email__icontains=words)
+    if len(digits) >= 4:
+        match |= Q(phone__contains=digits)
+    return list(found.filter(match)[:BORROWERS_FOUND])
+
+
 def borrower_of(organisation: Organisation, borrower_id: int) -> Borrower:
     borrower = borrowers_of(organisation).filter(pk=borrower_id).first()
     if borrower is None:
@@ -90,7 +123,7 @@ def borrower_of(organisation: Organisation, borrower_id: int) -> Borrower:
 
 def bookable_devices_at(site: Site) -> QuerySet[Device]:
     """Devices that may be booked ahead: every one still in lending."""
-    return devices_at(site).exclude(status__in=[Device.Status.RETIRED, Device.Status.LOST])
+    return devices_at(site).exclude(status__in=Device.OUT_OF_LENDING)
 
 
 def upcoming_bookings_at(site: Site, today: date) -> QuerySet[Booking]:

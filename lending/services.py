@@ -15,10 +15,11 @@ Invalid input raises `django.core.exceptions.ValidationError`, keyed by field wh
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
@@ -30,7 +31,7 @@ from accounts.models import User
 from audit.services import field_changes, log_action
 from core import links
 from core.references import new_reference
-from lending import holds
+from lending import agreements, borrower_messages, holds
 from lending.models import (
     Booking,
     BookingItem,
@@ -39,10 +40,13 @@ from lending.models import (
     DeviceEvent,
     LendingRules,
     Loan,
+    LoanAgreement,
     Wipe,
 )
 from network.models import Organisation, Site
+from network.services import site_lending_from_inventory
 from notifications.phones import clean_phone_and_email
+from questions.personal_data import validate_no_personal_data
 
 DEVICE_FIELDS = (
     "kind",
@@ -70,6 +74,61 @@ def rules_of(organisation: Organisation) -> LendingRules:
     """The organisation's lending rules, or unsaved defaults when it has set none."""
     found = LendingRules.objects.filter(organisation=organisation).first()
     return found if found is not None else LendingRules(organisation=organisation)
+
+
+# What an organisation may choose for each number of its rules: (lowest, highest).
+RULE_LIMITS: dict[str, tuple[int, int]] = {
+    "loan_days": (1, 180),
+    "renewal_days": (1, 90),
+    "max_renewals": (0, 10),
+    "max_devices": (1, 50),
+    "deposit_euros": (0, 1000),
+    "group_min_notice_days": (0, 60),
+    "group_max_days": (1, 90),
+    "group_max_per_year": (1, 365),
+}
+RULE_SWITCHES = ("residents_may_borrow", "organisations_may_borrow", "block_when_overdue")
+
+
+def rules_set(*, actor: User, organisation: Organisation, data: Mapping[str, Any]) -> LendingRules:
+    """Change the organisation's lending rules (the fields of `RULE_LIMITS` and
+    `RULE_SWITCHES`); one audit entry with what changed, none when nothing did."""
+    unknown = set(data) - set(RULE_LIMITS) - set(RULE_SWITCHES)
+    if unknown:
+        raise ValueError(f"rules_set cannot change {sorted(unknown)}")
+    errors: dict[str, list[str]] = {}
+    for name, (lowest, highest) in RULE_LIMITS.items():
+        value = data.get(name)
+        if value is not None and not (isinstance(value, int) and lowest <= value <= highest):
+            errors[name] = [
+                _("Choose a number from %(lowest)d to %(highest)d.")
+                % {"lowest": lowest, "highest": highest}
+            ]
+    if data.get("residents_may_borrow") is False and data.get("organisations_may_borrow") is False:
+        errors["residents_may_borrow"] = [
+            _("Let residents, organisations or both borrow; otherwise nobody can.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        rules, _created = LendingRules.objects.select_for_update().get_or_create(
+            organisation=organisation
+        )
+        fields = [*RULE_LIMITS, *RULE_SWITCHES]
+        before = {name: getattr(rules, name) for name in fields}
+        for name, value in data.items():
+            setattr(rules, name, value)
+        changes = field_changes(before, {name: getattr(rules, name) for name in fields})
+        if changes:
+            rules.save()
+            log_action(
+                actor=actor,
+                action="lending.rules",
+                target=rules,
+                changes=changes,
+                organisation=organisation,
+            )
+    return rules
 
 
 def due_date(site: Site, start: date, days: int) -> date:
@@ -104,6 +163,20 @@ def _event(
 # --- the inventory ----------------------------------------------------------------------------
 
 
+def inventory_to_directory(site_id: int) -> bool:
+    """Tell the directory which kinds of device the site lends now, from its inventory, so the
+    finder's "lends devices" and the open data follow it (`network.services.
+    site_lending_from_inventory`). Called by every service that adds a device, changes its kind
+    or takes it out of lending for good; writes only when the kinds change."""
+    kinds = (
+        Device.objects.filter(site_id=site_id)
+        .exclude(status__in=Device.OUT_OF_LENDING)
+        .values_list("kind", flat=True)
+        .distinct()
+    )
+    return site_lending_from_inventory(site_id, list(kinds))
+
+
 def device_add(*, actor: User, site: Site, data: Mapping[str, Any]) -> Device:
     """Add a device to the inventory of `site` (the fields in `DEVICE_FIELDS`)."""
     unknown = set(data) - set(DEVICE_FIELDS)
@@ -122,6 +195,7 @@ def device_add(*, actor: User, site: Site, data: Mapping[str, Any]) -> Device:
         _event(device, DeviceEvent.Kind.ADDED, actor, now)
         log_action(actor=actor, action="device.add", target=device, site=site)
         holds.offer_to_next(device, actor, now)
+        inventory_to_directory(site.pk)
     return device
 
 
@@ -150,6 +224,8 @@ def device_update(*, actor: User, device: Device, data: Mapping[str, Any]) -> De
         log_action(
             actor=actor, action="device.update", target=locked, changes=changes, site=locked.site
         )
+        if "kind" in changes:
+            inventory_to_directory(locked.site_id)
     return locked
 
 
@@ -212,6 +288,8 @@ def device_set_aside(*, actor: User, device: Device, status: str, note: str = ""
             changes={"status": [before, status]},
             site=locked.site,
         )
+        if status in Device.OUT_OF_LENDING:
+            inventory_to_directory(locked.site_id)
     return locked
 
 
@@ -286,12 +364,15 @@ def borrower_add(
     postal_code: str = "",
     eligibility_note: str = "",
     contact_person: str = "",
+    language: str = "nl",
 ) -> Borrower:
     """Add a borrower with the least data that lending needs: a name, and a phone number or an
     email address to reach them when the device is due; a postal code and a note are optional."""
     errors: dict[str, list[str]] = {}
     if kind not in Borrower.Kind.values:
         errors["kind"] = [_("Choose a resident or an organisation.")]
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose Dutch, French or English.")]
     name = " ".join(name.split())
     if not name:
         errors["name"] = [_("Write the borrower's name.")]
@@ -318,6 +399,7 @@ def borrower_add(
             postal_code=postal_code,
             eligibility_note=" ".join(eligibility_note.split())[:200],
             contact_person=" ".join(contact_person.split())[:120],
+            language=language,
         )
         log_action(actor=actor, action="borrower.add", target=borrower, organisation=organisation)
     return borrower
@@ -357,7 +439,9 @@ def loan_checkout(
     asset_tag: str,
     borrower: Borrower,
     agreement_accepted: bool,
+    agreement_version: int | None = None,
     rules: LendingRules | None = None,
+    private_link: Callable[[str, str], str] | None = None,
 ) -> tuple[Loan, str]:
     """Lend the device with `asset_tag` at `site` to `borrower`; returns the loan and the secret
     of the borrower's private link (shown once, never stored).
@@ -367,6 +451,11 @@ def loan_checkout(
     once, an overdue device); the loan agreement was not accepted; someone else booked the
     device for a group loan while this loan would run. The due date falls on a day the site is
     open. `rules` are the organisation's (read here when not given).
+
+    The loan records the version of the loan agreement accepted: `agreement_version`, the one
+    the borrower was shown, refused when a newer one was published meanwhile (the current one
+    when not given). `private_link(token, language)`, when given, makes the address of the
+    borrower's private page, which they then get by email and/or SMS with the due date.
     """
     tag = normalise_tag(asset_tag)
     errors: dict[str, list[str]] = {}
@@ -415,6 +504,7 @@ def loan_checkout(
                 borrower, rules, facts["borrower_out"], facts["borrower_overdue"]
             )
             _check_not_booked(facts["booked_from"])
+            accepted = _accepted_agreement(site, facts["agreement_now"], agreement_version)
             loan = Loan.objects.create(
                 reference=new_reference("L"),
                 token_hash=links.token_hash(token),
@@ -424,6 +514,7 @@ def loan_checkout(
                 checked_out_at=now,
                 checked_out_by=actor,
                 due_on=due_on,
+                agreement_version=accepted,
                 agreement_accepted_at=now,
             )
             device.status = Device.Status.ON_LOAN
@@ -438,19 +529,57 @@ def loan_checkout(
                 changes={"device": device.asset_tag, "due_on": loan.due_on.isoformat()},
                 site=site,
             )
+            if private_link is not None:
+                _tell_lent(loan, device, borrower, site, token, private_link)
     except IntegrityError:
         # Another checkout of this device committed first (the constraint behind the lock).
         raise _device_taken() from None
     return loan, token
 
 
-CHECKOUT_FACTS = ("borrower_out", "borrower_overdue", "booked_from")
+CHECKOUT_FACTS = ("borrower_out", "borrower_overdue", "booked_from", "agreement_now")
+
+
+def _accepted_agreement(site: Site, current: int | None, shown: int | None) -> int:
+    """The version of the agreement a checkout records: the current one (version 1, the
+    standard text, is stored on an organisation's first loan), refused when the borrower was
+    shown an older one."""
+    if current is None:
+        current = agreements.agreement_current(site.organisation).version
+    if shown is not None and shown != current:
+        raise ValidationError(
+            {
+                "agreement": [
+                    _(
+                        "The loan agreement has just changed (version %(version)d). Read the "
+                        "new version with the borrower, then lend again."
+                    )
+                    % {"version": current}
+                ]
+            },
+            code="agreement_changed",
+        )
+    return current
+
+
+def _tell_lent(
+    loan: Loan,
+    device: Device,
+    borrower: Borrower,
+    site: Site,
+    token: str,
+    private_link: Callable[[str, str], str],
+) -> None:
+    language = borrower_messages.language_of(borrower)
+    context = {"loan": loan, "device": device, "link": private_link(token, language)}
+    borrower_messages.tell(borrower, "lent", site, context)
 
 
 def _checkout_facts(borrower: Borrower, today: date, due_on: date) -> dict[str, Any]:
     """What a checkout checks besides the device itself, as annotations of the device's row:
-    how many devices the borrower has out and how many of those are overdue, and the first day
-    of a booking of this device by someone else while the loan would run."""
+    how many devices the borrower has out and how many of those are overdue, the first day
+    of a booking of this device by someone else while the loan would run, and the version of
+    the organisation's loan agreement now."""
     out = Loan.objects.filter(borrower=borrower, status=Loan.Status.OPEN)
     counted = out.values("borrower").annotate(n=Count("pk")).values("n")
     overdue = out.filter(due_on__lt=today).values("borrower").annotate(n=Count("pk")).values("n")
@@ -462,10 +591,16 @@ def _checkout_facts(borrower: Borrower, today: date, due_on: date) -> dict[str, 
         .order_by("starts_on")
         .values("starts_on")[:1]
     )
+    newest = (
+        LoanAgreement.objects.filter(organisation_id=OuterRef("organisation_id"))
+        .order_by("-version")
+        .values("version")[:1]
+    )
     return {
         "borrower_out": Coalesce(Subquery(counted), 0),
         "borrower_overdue": Coalesce(Subquery(overdue), 0),
         "booked_from": Subquery(clash),
+        "agreement_now": Subquery(newest),
     }
 
 
@@ -543,7 +678,8 @@ def loan_renew(*, actor: User, loan: Loan) -> Loan:
         before = locked.due_on
         locked.due_on = due_date(locked.site, start, rules.renewal_days)
         locked.renewals += 1
-        locked.save(update_fields=["due_on", "renewals"])
+        locked.reminder_stage = 0  # the reminders start again for the new date
+        locked.save(update_fields=["due_on", "renewals", "reminder_stage"])
         _event(
             locked.device, DeviceEvent.Kind.RENEWED, actor, now, loan=locked, note=locked.reference
         )
@@ -552,6 +688,42 @@ def loan_renew(*, actor: User, loan: Loan) -> Loan:
             action="loan.renew",
             target=locked,
             changes={"due_on": [before.isoformat(), locked.due_on.isoformat()]},
+            site=locked.site,
+        )
+    return locked
+
+
+FOLLOW_UP_MAX_LENGTH = 200
+
+
+def loan_follow_up(*, actor: User, loan: Loan, note: str) -> Loan:
+    """Record that staff followed up an overdue loan (called, wrote, went by) and what was
+    agreed, in a few words without personal data (no phone numbers, emails or national numbers:
+    the note stays with the loan after the borrower's data is erased)."""
+    text = " ".join((note or "").split())
+    if not text:
+        raise ValidationError(
+            {"note": [_("Say in a few words what was agreed, for example “brings it Friday”.")]}
+        )
+    if len(text) > FOLLOW_UP_MAX_LENGTH:
+        raise ValidationError(
+            {"note": [_("Keep it under %(max)d characters.") % {"max": FOLLOW_UP_MAX_LENGTH}]}
+        )
+    try:
+        validate_no_personal_data(text)
+    except ValidationError as error:
+        raise ValidationError({"note": error.messages}) from None
+    with transaction.atomic():
+        locked, _device = _lock_open_loan(loan)
+        locked.followed_up_at = timezone.now()
+        locked.followed_up_by = actor
+        locked.follow_up_note = text
+        locked.save(update_fields=["followed_up_at", "followed_up_by", "follow_up_note"])
+        log_action(
+            actor=actor,
+            action="loan.follow_up",
+            target=locked,
+            changes={"follow_up_note": text},
             site=locked.site,
         )
     return locked
@@ -631,6 +803,7 @@ def loan_mark_lost(*, actor: User, loan: Loan, note: str = "") -> Loan:
             device, DeviceEvent.Kind.LOST, actor, now, loan=locked, note=note or locked.reference
         )
         log_action(actor=actor, action="loan.lost", target=locked, site=locked.site)
+        inventory_to_directory(device.site_id)
     return locked
 
 

@@ -144,6 +144,17 @@ class Service(models.TextChoices):
     LEARNING = "learning", _("Courses and workshops")
 
 
+class DeviceKind(models.TextChoices):
+    """The kinds of device a Digipunt lends (the lending app's inventory uses the same codes)."""
+
+    LAPTOP = "laptop", _("Laptop")
+    TABLET = "tablet", _("Tablet")
+    SMARTPHONE = "smartphone", _("Smartphone")
+    HOTSPOT = "hotspot", _("Mobile hotspot")
+    DATA_SIM = "data_sim", _("Data SIM card")
+    ACCESSORY = "accessory", _("Accessory (headset, webcam…)")
+
+
 class Accessibility(models.TextChoices):
     STEP_FREE = "step_free", _("Step-free entrance")
     TOILET = "toilet", _("Accessible toilet")
@@ -243,6 +254,11 @@ class Site(models.Model):
     offers_access = models.BooleanField(_("internet and computers"), default=False)
     offers_lending = models.BooleanField(_("device lending"), default=False)
     offers_learning = models.BooleanField(_("courses and workshops"), default=False)
+    # Set by the lending app once the site keeps its device inventory here: from then on
+    # `offers_lending` says whether it has devices to lend, and `device_kinds` which kinds
+    # (",laptop,tablet,"), so the finder and the open data follow the real inventory.
+    lending_from_inventory = models.BooleanField(default=False, editable=False)
+    device_kinds = models.CharField(max_length=100, blank=True, default="", editable=False)
     has_wifi = models.BooleanField(_("free wifi"), default=False)
     has_computers = models.BooleanField(_("computers for public use"), default=False)
     has_printing = models.BooleanField(_("printing and scanning"), default=False)
@@ -316,6 +332,15 @@ class Site(models.Model):
     @property
     def language_codes(self) -> list[str]:
         return [code for code in self.languages.split(",") if code]
+
+    @property
+    def device_kind_codes(self) -> list[str]:
+        """The kinds of device the site lends, from its inventory (empty when it keeps none)."""
+        return [code for code in self.device_kinds.split(",") if code]
+
+    @property
+    def device_kind_names(self) -> list[str]:
+        return [str(DeviceKind(code).label) for code in self.device_kind_codes]
 
     @property
     def services(self) -> list[str]:

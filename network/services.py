@@ -18,8 +18,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from audit.services import field_changes, log_action
+from core import public_cache
 from network import hours_document
-from network.models import Organisation, Site, Theme
+from network.models import DeviceKind, Organisation, Site, Theme
 from territory.models import Municipality, PostalCode
 
 if TYPE_CHECKING:  # accounts sits above network: the actor is named only in the types
@@ -244,3 +245,24 @@ def site_mark_verified(*, actor: User, site: Site, today: date) -> Site:
             site=locked,
         )
     return locked
+
+
+def site_lending_from_inventory(site_id: int, kinds: Iterable[str]) -> bool:
+    """Say in the directory that the site lends these kinds of device (none: it lends nothing
+    now), as its inventory shows; called by the lending app whenever the inventory changes.
+
+    Writes only when something differs, without an audit entry (the inventory's own changes
+    are audited) and bumps the public pages' version, as a site's save does. Returns whether it
+    wrote."""
+    codes = [code for code, _label in DeviceKind.choices if code in set(kinds)]
+    stored = "," + ",".join(codes) + "," if codes else ""
+    current = Site.objects.filter(pk=site_id).values_list(
+        "lending_from_inventory", "offers_lending", "device_kinds"
+    )
+    if list(current) == [(True, bool(codes), stored)]:
+        return False
+    Site.objects.filter(pk=site_id).update(
+        lending_from_inventory=True, offers_lending=bool(codes), device_kinds=stored
+    )
+    public_cache.bump()
+    return True

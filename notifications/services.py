@@ -78,6 +78,20 @@ def notify(
             transaction.on_commit(partial(_send_sms, SMSMessage(to=number, body=body)))
 
 
+def notify_rendered(
+    *, to_email: str, to_phone: str, template_base: str, context: dict[str, Any], language: str
+) -> None:
+    """Render and send one message to a person by the channels they gave: `<base>` (with
+    `<base>_subject`) by email, `<base>_sms` by SMS, both in `language` (`render_message`).
+    Like `notify`, call it inside the transaction of the change; neither address: nothing."""
+    if to_email:
+        subject, text = render_message(template_base, context, language)
+        notify(to_email=to_email, subject=subject, body=text)
+    if to_phone:
+        subject, text = render_message(f"{template_base}_sms", context, language)
+        notify(to_phone=to_phone, subject=subject, body=text)
+
+
 def render_message(
     template_name_base: str, context: dict[str, Any], language: str
 ) -> tuple[str, str]:

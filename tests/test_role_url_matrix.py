@@ -229,6 +229,17 @@ MATRIX: dict[str, Row] = {
         ok=frozenset({302}),
     ),
     "lending:export": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "lending:export-xlsx": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "lending:labels": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "lending:figures": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "lending:follow-up": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "lending:agreement": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "lending:loan-agreement": Row(
+        kwargs=lambda cast: _lending().matrix_loan(cast),
+        other_org=lambda cast: _lending().matrix_loan(cast, other_org=True),
+        allowed=SITE_VIEWERS,
+    ),
+    "lending:rules": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
     "lending:import": Row(
         kwargs=gent_a, other_org=aalst, allowed=SITE_EDITORS, forbidden=frozenset({"volunteer"})
     ),

@@ -41,6 +41,7 @@ ORGANISATION_PANELS: tuple[OrganisationPanel, ...] = (
     network_panels.organisation,
     accounts_panels.organisation,
     audit_panels.organisation,
+    lending_panels.organisation,
 )
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from lending.models import Borrower, Device, Wipe
+from lending.models import Borrower, Device, LendingRules, Wipe
 
 
 def borrower_choices(borrowers: list[Borrower]) -> list[tuple[object, str]]:
@@ -17,6 +18,30 @@ def borrower_choices(borrowers: list[Borrower]) -> list[tuple[object, str]]:
         ("", str(_("Choose…"))),
         *((b.pk, f"{b.name} ({b.get_kind_display()})") for b in borrowers),
     ]
+
+
+def borrower_label(borrower: Borrower) -> str:
+    """A borrower as the lending form lists them: enough to tell two namesakes apart (the kind,
+    the postal code, the end of the phone number), no more."""
+    parts = [borrower.name, str(borrower.get_kind_display())]
+    if borrower.postal_code:
+        parts.append(borrower.postal_code)
+    if borrower.phone:
+        parts.append(f"…{borrower.phone[-3:]}")
+    return " · ".join(parts)
+
+
+class BorrowerSearchForm(forms.Form):
+    """Find the borrower at the desk (GET): part of a name, a phone number or an email."""
+
+    q = forms.CharField(
+        label=_("Find the borrower"),
+        max_length=100,
+        required=False,
+        help_text=_("Part of the name, the phone number or the email address."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    tag = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
 
 
 class TagForm(forms.Form):
@@ -75,14 +100,27 @@ class CheckoutForm(forms.Form):
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    borrower = forms.TypedChoiceField(label=_("Borrower"), coerce=int, choices=())
+    borrower = forms.TypedChoiceField(
+        label=_("Borrower"),
+        coerce=int,
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the borrower."),
+            "invalid_choice": _("Choose one of the borrowers listed."),
+        },
+    )
     agreement = forms.BooleanField(
         label=_("The borrower has read and accepted the loan agreement"), required=False
     )
+    # The version of the agreement the page showed; the checkout refuses an older one.
+    agreement_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The search that listed the borrowers, to list them again when the form comes back.
+    q = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, borrowers: list[Borrower], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["borrower"].choices = borrower_choices(borrowers)
+        self.fields["borrower"].choices = [(b.pk, borrower_label(b)) for b in borrowers]
 
 
 class BorrowerForm(forms.Form):
@@ -107,6 +145,11 @@ class BorrowerForm(forms.Form):
         max_length=200,
         required=False,
         help_text=Borrower._meta.get_field("eligibility_note").help_text,
+    )
+    language = forms.ChoiceField(
+        label=_("Messages in"),
+        choices=settings.LANGUAGES,
+        help_text=_("The reminders and the message when it is their turn."),
     )
 
 
@@ -179,3 +222,62 @@ class HoldForm(forms.Form):
     def __init__(self, *args: Any, borrowers: list[Borrower], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["hold_borrower"].choices = borrower_choices(borrowers)
+
+
+class RulesForm(forms.ModelForm):
+    """An organisation's lending rules (the service checks them again)."""
+
+    class Meta:
+        model = LendingRules
+        fields = (
+            "residents_may_borrow",
+            "organisations_may_borrow",
+            "loan_days",
+            "renewal_days",
+            "max_renewals",
+            "max_devices",
+            "deposit_euros",
+            "block_when_overdue",
+            "group_min_notice_days",
+            "group_max_days",
+            "group_max_per_year",
+        )
+        widgets = {
+            name: forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"})
+            for name in (
+                "loan_days",
+                "renewal_days",
+                "max_renewals",
+                "max_devices",
+                "deposit_euros",
+                "group_min_notice_days",
+                "group_max_days",
+                "group_max_per_year",
+            )
+        }
+
+    def _post_clean(self) -> None:
+        # The service validates the rules (and saves them).
+        pass
+
+
+class AgreementForm(forms.Form):
+    text_nl = forms.CharField(
+        label=_("The agreement in Dutch"), widget=forms.Textarea(attrs={"rows": 12})
+    )
+    text_fr = forms.CharField(
+        label=_("The agreement in French"), widget=forms.Textarea(attrs={"rows": 12})
+    )
+    text_en = forms.CharField(
+        label=_("The agreement in English"), widget=forms.Textarea(attrs={"rows": 12})
+    )
+
+
+class FollowUpForm(forms.Form):
+    note = forms.CharField(
+        label=_("What was agreed"),
+        max_length=200,
+        help_text=_(
+            "A few words, no phone numbers or email addresses: “called, brings it Friday”."
+        ),
+    )

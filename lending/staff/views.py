@@ -12,31 +12,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import staff_view
 from accounts.permissions import Can, capabilities_at, site_for
 from core.forms import add_service_errors
-from lending import holds, inventory_csv, selectors, services
+from core.spreadsheets import xlsx_response
+from lending import agreements, holds, inventory_csv, selectors, services
 from lending.models import Device, Loan
 from lending.staff.forms import (
     BookingForm,
     BorrowerForm,
+    BorrowerSearchForm,
     CheckoutForm,
     DeviceForm,
+    FollowUpForm,
     HoldForm,
     ImportForm,
     ReturnForm,
     TagForm,
     WipeForm,
-    borrower_choices,
+    borrower_label,
 )
 
 SET_ASIDE = {
@@ -135,7 +139,7 @@ def device_edit(request: HttpRequest, site_id: int, device_id: int) -> HttpRespo
 
 def _device_context(request: HttpRequest, site: Any, device: Device, **forms: Any) -> dict:
     loan = selectors.open_loan_of(device)
-    borrowers = list(selectors.borrowers_of(site.organisation))
+    lend = _lend_context(site, "", device.asset_tag) if device.status == "available" else {}
     return {
         "site": site,
         "current_site": site,
@@ -144,15 +148,13 @@ def _device_context(request: HttpRequest, site: Any, device: Device, **forms: An
         "history": selectors.history_of(device),
         "today": timezone.localdate(),
         "can": capabilities_at(request.user, site),
-        "checkout_form": forms.get("checkout_form")
-        or CheckoutForm(initial={"tag": device.asset_tag}, borrowers=borrowers),
+        **lend,
         "return_form": forms.get("return_form")
         or ReturnForm(
             accessories=device.accessories,
             initial={"accessories_back": device.accessories, "condition": device.condition},
         ),
         "wipe_form": forms.get("wipe_form") or WipeForm(),
-        "has_borrowers": bool(borrowers),
     }
 
 
@@ -164,47 +166,83 @@ def device(request: HttpRequest, site_id: int, device_id: int) -> HttpResponse:
     return render(request, "lending/staff/device.html", _device_context(request, site, found))
 
 
+def _lend_context(site: Any, query: str, tag: str, form: CheckoutForm | None = None) -> dict:
+    """What the lending form needs: the search for the borrower, the borrowers it found (all
+    of them when the organisation has few), the form and the agreement the borrower accepts."""
+    found = selectors.borrowers_matching(site.organisation, query)
+    agreement = agreements.agreement_current(site.organisation)
+    if form is None:
+        form = CheckoutForm(
+            initial={"tag": tag, "q": query, "agreement_version": agreement.version},
+            borrowers=found,
+        )
+    return {
+        "search_form": BorrowerSearchForm(initial={"q": query, "tag": tag}),
+        "checkout_form": form,
+        "found": found,
+        "query": query,
+        "agreement": agreement,
+        "many_borrowers": not query and not found,
+    }
+
+
 @staff_view
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest, site_id: int) -> HttpResponse:
-    """Lend a device: its tag (scanned or typed), the borrower, the agreement accepted."""
+    """Lend a device: its tag (scanned or typed), the borrower (found by a search), the
+    agreement accepted."""
     site = site_for(request.user, site_id, Can.LEND_DEVICES)
-    # A lending is checked against the one borrower chosen; the list is read to show the form.
-    chosen = _chosen_borrower(request, site)
-    borrowers = [chosen] if chosen else list(selectors.borrowers_of(site.organisation))
-    form = CheckoutForm(
-        request.POST or None, initial={"tag": request.GET.get("tag", "")}, borrowers=borrowers
-    )
-    if request.method == "POST" and form.is_valid():
-        borrower = next(b for b in borrowers if b.pk == form.cleaned_data["borrower"])
-        rules = services.rules_of(site.organisation)
-        try:
-            loan, token = services.loan_checkout(
-                actor=request.user,
-                site=site,
-                asset_tag=form.cleaned_data["tag"],
-                borrower=borrower,
-                agreement_accepted=form.cleaned_data["agreement"],
-                rules=rules,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            # The form comes back with every borrower to choose from again.
-            borrowers = list(selectors.borrowers_of(site.organisation))
-            form.fields["borrower"].choices = borrower_choices(borrowers)
-        else:
-            # The loan's page, with the private link: shown this once, never stored (not in
-            # the session, not in a URL that could reach a log).
-            link = request.build_absolute_uri(reverse("lending:private", kwargs={"token": token}))
-            context = _loan_context(request, site, loan, private_link=link, rules=rules)
-            return render(request, "lending/staff/loan.html", context)
-    context = {"site": site, "current_site": site, "form": form, "has_borrowers": bool(borrowers)}
-    return render(request, "lending/staff/checkout.html", context)
+    source = request.POST if request.method == "POST" else request.GET
+    query = source.get("q", "")[:100]
+    tag = source.get("tag", "")[:40]
+    form = None
+    if request.method == "POST":
+        # A lending is checked against the one borrower chosen, of this organisation.
+        chosen = _chosen_borrower(request, site)
+        form = CheckoutForm(request.POST, borrowers=[chosen] if chosen else [])
+        if form.is_valid() and chosen is not None:
+            rules = services.rules_of(site.organisation)
+            try:
+                loan, token = services.loan_checkout(
+                    actor=request.user,
+                    site=site,
+                    asset_tag=form.cleaned_data["tag"],
+                    borrower=chosen,
+                    agreement_accepted=form.cleaned_data["agreement"],
+                    agreement_version=form.cleaned_data["agreement_version"],
+                    rules=rules,
+                    private_link=lambda secret, language: _private_link(request, secret, language),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                # The loan's page, with the private link: shown this once, never stored (not
+                # in the session, not in a URL that could reach a log).
+                link = _private_link(request, token, translation.get_language())
+                context = _loan_context(request, site, loan, private_link=link, rules=rules)
+                return render(request, "lending/staff/loan.html", context)
+        # The form comes back with what was typed and the borrowers of the search again.
+        found = selectors.borrowers_matching(site.organisation, query)
+        if chosen is not None and chosen not in found:
+            found.insert(0, chosen)
+        form.fields["borrower"].choices = [(b.pk, borrower_label(b)) for b in found]
+    context = {
+        "site": site,
+        "current_site": site,
+        **_lend_context(site, query, tag, form),
+    }
+    status = 400 if form is not None else 200
+    return render(request, "lending/staff/checkout.html", context, status=status)
+
+
+def _private_link(request: HttpRequest, token: str, language: str | None) -> str:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return request.build_absolute_uri(reverse("lending:private", kwargs={"token": token}))
 
 
 def _chosen_borrower(request: HttpRequest, site: Any) -> Any:
     """The borrower a posted lending form names, when it is one of the organisation's."""
-    raw = request.POST.get("borrower", "") if request.method == "POST" else ""
+    raw = request.POST.get("borrower", "")
     if not raw.isdigit():
         return None
     return selectors.borrowers_of(site.organisation).filter(pk=int(raw)).first()
@@ -283,6 +321,19 @@ def loan_action(request: HttpRequest, site_id: int, loan_id: int, action: str) -
                 return redirect(_device_url(found.device))
         context = _loan_context(request, site, found, return_form=form)
         return render(request, "lending/staff/loan.html", context, status=400)
+    if action == "follow-up":
+        form = FollowUpForm(request.POST)
+        if form.is_valid():
+            try:
+                services.loan_follow_up(
+                    actor=request.user, loan=found, note=form.cleaned_data["note"]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The follow-up is noted."))
+                return redirect("lending:follow-up", site_id=site.pk)
+        return _follow_up_page(request, site, failed=(found.pk, form), status=400)
     if action == "lost":
         try:
             services.loan_mark_lost(actor=request.user, loan=found)
@@ -332,11 +383,34 @@ def device_action(request: HttpRequest, site_id: int, device_id: int, action: st
 
 
 @staff_view
+@require_GET
+def follow_up(request: HttpRequest, site_id: int) -> HttpResponse:
+    """The overdue loans to follow up: who to call, since when, which reminders they had."""
+    site = site_for(request.user, site_id, Can.LEND_DEVICES)
+    return _follow_up_page(request, site)
+
+
+def _follow_up_page(
+    request: HttpRequest, site: Any, failed: tuple[int, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    today = timezone.localdate()
+    rows = []
+    for overdue in selectors.overdue_loans_at(site, today):
+        if failed and failed[0] == overdue.pk:
+            form = failed[1]
+        else:
+            form = FollowUpForm(auto_id=f"follow-up-{overdue.pk}-%s")
+        rows.append((overdue, (today - overdue.due_on).days, form))
+    context = {"site": site, "current_site": site, "rows": rows, "today": today}
+    return render(request, "lending/staff/follow_up.html", context, status=status)
+
+
+@staff_view
 @require_http_methods(["GET", "POST"])
 def borrowers(request: HttpRequest, site_id: int) -> HttpResponse:
     """The organisation's borrowers, and adding one (then back to lending, when asked)."""
     site = site_for(request.user, site_id, Can.LEND_DEVICES)
-    form = BorrowerForm(request.POST or None)
+    form = BorrowerForm(request.POST or None, initial={"language": translation.get_language()})
     if request.method == "POST" and form.is_valid():
         try:
             borrower = services.borrower_add(
@@ -435,6 +509,14 @@ def devices_export(request: HttpRequest, site_id: int) -> HttpResponse:
     name = f"devices-{site.slug}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@staff_view
+@require_GET
+def devices_export_xlsx(request: HttpRequest, site_id: int) -> HttpResponse:
+    site = site_for(request.user, site_id, Can.LEND_DEVICES)
+    name = f"devices-{site.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
+    return xlsx_response(name, inventory_csv.devices_export_xlsx(site))
 
 
 @staff_view

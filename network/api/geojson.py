@@ -46,6 +46,7 @@ def feature(site: Site, lang: str, today: date) -> dict[str, Any]:
             "postal_code": site.postal_code,
             "municipality": site.municipality_id,  # REFNIS code
             "services": site.services,
+            "device_kinds": site.device_kind_codes,
             "themes": [theme.code for theme in site.themes.all()],
             "languages": site.language_codes,
             "walk_in": site.walk_in,

@@ -456,8 +456,17 @@ def _facilities(site: Site) -> str:
     return f"{text[0].upper()}{text[1:]}."
 
 
+def _devices_lent(site: Site) -> str:
+    names = site.device_kind_names
+    if not names:
+        return ""
+    return _("Devices to borrow: %(kinds)s.") % {"kinds": ", ".join(names)}
+
+
 def _service_description(site: Site, pillar: str) -> str:
     parts = [_facilities(site)] if pillar == Service.ACCESS else []
+    if pillar == Service.LENDING:
+        parts.append(_devices_lent(site))
     parts.append(site.description)
     return "\n\n".join(part for part in parts if part)
 

@@ -305,6 +305,12 @@ def _site_feature_collection() -> dict[str, Any]:
         "postal_code": {"type": "string"},
         "municipality": {"type": "string", "description": "REFNIS code of the municipality."},
         "services": {**strings, "description": "help, access, lending, learning"},
+        "device_kinds": {
+            **strings,
+            "description": "The kinds of device the site lends, from its inventory "
+            "(laptop, tablet, smartphone, hotspot, data_sim, accessory); empty when it keeps "
+            "its inventory elsewhere.",
+        },
         "themes": {**strings, "description": "Theme codes."},
         "languages": {**strings, "description": "ISO 639 codes."},
         "walk_in": {"type": "boolean"},

@@ -151,6 +151,13 @@ class SiteInformationForm(forms.ModelForm):
         # page frame shows the site's name).
         super().__init__(*args, instance=copy.copy(instance), **kwargs)
         self.initial["languages"] = instance.language_codes
+        if instance.lending_from_inventory:
+            # The device inventory says whether the site lends (lending.services).
+            field = self.fields["offers_lending"]
+            field.disabled = True
+            field.help_text = _(
+                "Set by your device inventory: shown while the Digipunt has devices to lend."
+            )
 
     def groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
         return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]

@@ -432,6 +432,28 @@ for name, kind in (("Marie Peeters", "resident"), ("Basisschool De Linde", "orga
         organisation=organisation, name=name, defaults={"kind": kind, "phone": "+32470123456"}
     )
 
+# A loan ten days overdue, for the follow-up list and the printed agreement of a loan.
+from datetime import timedelta
+
+from lending.models import Loan
+from lending.services import loan_checkout
+
+if not Loan.objects.filter(device__asset_tag="BROWSER-LATE").exists():
+    late, _created = Device.objects.get_or_create(
+        organisation=organisation,
+        asset_tag="BROWSER-LATE",
+        defaults={"site": site, "kind": Device.Kind.TABLET, "make_model": "Samsung Galaxy Tab"},
+    )
+    resident, _created = Borrower.objects.get_or_create(
+        organisation=organisation,
+        name="Jan Laat",
+        defaults={"kind": "resident", "phone": "+32470999888"},
+    )
+    loan, _token = loan_checkout(
+        actor=admin, site=site, asset_tag=late.asset_tag, borrower=resident, agreement_accepted=True
+    )
+    Loan.objects.filter(pk=loan.pk).update(due_on=today - timedelta(days=10))
+
 
 def described(s):
     return {"id": s.pk, "slug": s.slug, "name": s.name, "open_dates": open_dates(s)}

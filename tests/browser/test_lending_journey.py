@@ -27,10 +27,12 @@ def _press(page: Page, name: str | re.Pattern[str]) -> None:
         page.get_by_role("button", name=name).click()
 
 
-def _choose_borrower(page: Page, name: str) -> None:
-    value = page.locator("#id_borrower option", has_text=name).first.get_attribute("value")
-    assert value, f"{name} is not offered"
-    page.get_by_label("Ontlener", exact=True).select_option(value)
+def _choose_borrower(page: Page, name: str, *, search: bool = False) -> None:
+    """Tick the borrower in the lending form; with `search`, find them by name first."""
+    if search:
+        page.get_by_label("Zoek de ontlener").fill(name.split()[-1].lower())
+        _press(page, re.compile(r"^Zoek$"))
+    page.get_by_label(re.compile(re.escape(name))).check()
 
 
 def _no_axe_violations(page: Page, where: str) -> None:
@@ -56,8 +58,8 @@ def test_a_device_is_lent_renewed_taken_back_and_wiped_before_it_is_lent_again(
     expect(page.locator("h1")).to_contain_text(tag)
     expect(page.locator("main")).to_contain_text("Beschikbaar")
 
-    # Lend it to a resident who accepts the agreement.
-    _choose_borrower(page, "Marie Peeters")
+    # Lend it to a resident (found by a search) who accepts the agreement.
+    _choose_borrower(page, "Marie Peeters", search=True)
     page.get_by_label(re.compile("leenovereenkomst")).check()
     _press(page, "Dit toestel uitlenen")
     expect(page.locator("main")).to_contain_text("/loans/")
@@ -101,7 +103,7 @@ def test_the_private_loan_page_has_no_axe_violations(
 ) -> None:
     desk = open_page(storage_state=staff_state(staff.coordinator))
     desk.goto(f"/{language}/staff/sites/{staff.site.id}/lending/lend/?tag=BROWSER-SHOWN")
-    desk.locator("#id_borrower").select_option(index=1)
+    desk.locator("input[name=borrower]").first.check()
     desk.locator("#id_agreement").check()
     with desk.expect_navigation():
         desk.locator("main form[method=post] button[type=submit]").last.click()
@@ -117,3 +119,87 @@ def test_the_private_loan_page_has_no_axe_violations(
     expect(page.locator("html")).to_have_attribute("lang", language)
     _no_axe_violations(page, f"private loan page, {language}, {width} px")
     assert page.evaluate("document.documentElement.scrollWidth") <= max(width, 320)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_a_csv_file_of_devices_is_uploaded_with_its_progress_shown(
+    open_page: Callable[..., Page],
+    staff: StaffData,
+    staff_state: Callable[[StaffPerson], dict[str, Any]],
+    javascript: bool,
+    tmp_path: Any,
+) -> None:
+    prefix = "UPJS" if javascript else "UPNOJS"
+    rows = "".join(f"{prefix}-{n:04d},tablet,Samsung Galaxy Tab A9,,,,,,\n" for n in range(400))
+    bad = rows + f"{prefix}-BAD,fridge,X,,,,,,\n"
+    header = (
+        "asset_tag,kind,make_model,serial_number,source,source_note,accessories,condition,notes\n"
+    )
+    page = open_page(javascript=javascript, storage_state=staff_state(staff.coordinator))
+    page.goto(f"/nl/staff/sites/{staff.site.id}/lending/devices/import/")
+
+    def send(name: str) -> None:
+        page.locator("input[type=file]").set_input_files(str(tmp_path / name))
+        if javascript:
+            # Sent by the script (an XHR, so it can show the progress), which then shows the
+            # answer in place.
+            with page.expect_request(lambda request: request.method == "POST") as sent:
+                page.get_by_role("button", name="Nakijken en toevoegen").click()
+            assert sent.value.resource_type == "xhr"
+        else:
+            _press(page, "Nakijken en toevoegen")
+
+    # One bad row among 400: nothing added, the row named.
+    (tmp_path / "bad.csv").write_text(header + bad, encoding="utf-8")
+    send("bad.csv")
+    expect(page.locator("main [role=alert]")).to_contain_text("402")
+    # The answer replaced the page as a normal post would: the form works again.
+    expect(page.locator("progress")).to_be_hidden()
+
+    (tmp_path / "good.csv").write_text(header + rows, encoding="utf-8")
+    send("good.csv")
+    expect(page.locator("main table")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("400")
+    assert page.url.endswith("/lending/devices/"), page.url
+    expect(page.locator("main table")).to_contain_text(f"{prefix}-0399")
+
+
+def _pdf_pages(page: Page) -> int:
+    """How many pages Chromium prints the page on (A4, with the page's own print styles)."""
+    pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_a_loans_agreement_prints_on_one_a4_page(
+    open_page: Callable[..., Page],
+    staff: StaffData,
+    staff_state: Callable[[StaffPerson], dict[str, Any]],
+    language: str,
+) -> None:
+    page = open_page(storage_state=staff_state(staff.coordinator))
+    page.goto(f"/{language}/staff/sites/{staff.site.id}/lending/follow-up/")
+    with page.expect_navigation():
+        page.locator("main ol.entries h2 a").first.click()
+    with page.expect_navigation():
+        page.locator("main a[href$='/agreement/']").first.click()
+    page.goto(f"{page.url}?lang={language}")
+    expect(page.locator("main article.agreement")).to_contain_text("BROWSER-LATE")
+
+    assert _pdf_pages(page) == 1
+
+
+def test_the_qr_labels_print_one_sheet_per_a4_page(
+    open_page: Callable[..., Page],
+    staff: StaffData,
+    staff_state: Callable[[StaffPerson], dict[str, Any]],
+) -> None:
+    page = open_page(storage_state=staff_state(staff.coordinator))
+    # The smallest labels (65 per sheet) with all but two places used: the site's devices
+    # need a second sheet.
+    page.goto(f"/nl/staff/sites/{staff.site.id}/lending/devices/labels/?layout=L7651&skip=63")
+    sheets = page.locator("main .sheet")
+    count = sheets.count()
+
+    assert count >= 2
+    assert _pdf_pages(page) == count

@@ -91,6 +91,43 @@ def _unknown_tag(page: Page, staff: StaffData, language: str) -> None:
     expect(page.locator("main .errorlist").first).to_be_visible()
 
 
+def _labels_already_used(page: Page, staff: StaffData, language: str) -> None:
+    """The QR labels on the smallest labels, with more of them used than a sheet has."""
+    page.goto(f"{page.url}?layout=L7651&skip=99")
+    expect(page.locator("main [role=alert]")).to_be_visible()
+
+
+def _borrower_search(page: Page, staff: StaffData, language: str) -> None:
+    """The lending page after a search for the borrower that finds nobody."""
+    page.goto(f"{page.url}?q=niemand")
+    expect(page.locator("main [role=status]")).to_be_visible()
+
+
+def _loan_agreement(page: Page, staff: StaffData, language: str) -> None:
+    """From the follow-up list to the overdue loan, then its agreement to print."""
+    with page.expect_navigation():
+        page.locator("main ol.entries h2 a").first.click()
+    with page.expect_navigation():
+        page.locator("main a[href$='/agreement/']").first.click()
+    expect(page.locator("main article.agreement")).to_be_visible()
+
+
+def _follow_up_refused(page: Page, staff: StaffData, language: str) -> None:
+    """A follow-up note with a phone number in it: refused, next to the field."""
+    page.locator("main ol.entries input[name=note]").first.fill("Bel 0475 12 34 56")
+    with page.expect_navigation():
+        page.locator("main ol.entries button[type=submit]").first.click()
+    expect(page.locator("main .errorlist").first).to_be_visible()
+
+
+def _bad_rule(page: Page, staff: StaffData, language: str) -> None:
+    """A loan length the rules do not allow."""
+    page.locator("#id_loan_days").fill("400")
+    with page.expect_navigation():
+        page.locator("button[name=save_rules]").click()
+    expect(page.locator("main .errorlist").first).to_be_visible()
+
+
 def _shown_device(page: Page, staff: StaffData, language: str) -> None:
     """From the desk to a device's page, by its tag."""
     page.locator("#id_tag").fill("browser-shown")
@@ -150,6 +187,10 @@ PAGES: dict[str, StaffPage] = {
     "lending-desk-errors": StaffPage(_site("lending/"), who="coordinator", then=_unknown_tag),
     "lending-device": StaffPage(_site("lending/"), who="coordinator", then=_shown_device),
     "lending-devices": StaffPage(_site("lending/devices/"), who="coordinator"),
+    "lending-labels": StaffPage(_site("lending/devices/labels/"), who="coordinator"),
+    "lending-labels-errors": StaffPage(
+        _site("lending/devices/labels/"), who="coordinator", then=_labels_already_used
+    ),
     "lending-device-add": StaffPage(_site("lending/devices/new/"), who="coordinator"),
     "lending-device-add-errors": StaffPage(
         _site("lending/devices/new/"), who="coordinator", then=_submit_empty
@@ -160,6 +201,22 @@ PAGES: dict[str, StaffPage] = {
     ),
     "lending-lend": StaffPage(_site("lending/lend/"), who="coordinator"),
     "lending-lend-errors": StaffPage(_site("lending/lend/"), who="coordinator", then=_submit_empty),
+    "lending-lend-search": StaffPage(
+        _site("lending/lend/"), who="coordinator", then=_borrower_search
+    ),
+    "lending-follow-up": StaffPage(_site("lending/follow-up/"), who="coordinator"),
+    "lending-follow-up-errors": StaffPage(
+        _site("lending/follow-up/"), who="coordinator", then=_follow_up_refused
+    ),
+    "lending-loan-agreement": StaffPage(
+        _site("lending/follow-up/"), who="coordinator", then=_loan_agreement
+    ),
+    "lending-agreement": StaffPage(_site("lending/agreement/"), who="coordinator"),
+    "lending-figures": StaffPage(_site("lending/figures/"), who="coordinator"),
+    "lending-rules": StaffPage(_organisation("lending/rules/"), who="org_admin"),
+    "lending-rules-errors": StaffPage(
+        _organisation("lending/rules/"), who="org_admin", then=_bad_rule
+    ),
     "lending-borrowers": StaffPage(_site("lending/borrowers/"), who="coordinator"),
     "lending-borrowers-errors": StaffPage(
         _site("lending/borrowers/"), who="coordinator", then=_submit_empty
@@ -175,10 +232,21 @@ PAGES: dict[str, StaffPage] = {
 }
 
 WIDTHS = (320, 1280)
-CASES = [(kind, "nl", width) for kind in PAGES for width in WIDTHS] + [
-    ("login", "fr", 1280),
-    ("hours", "fr", 1280),
-]
+CASES = (
+    [(kind, "nl", width) for kind in PAGES for width in WIDTHS]
+    + [
+        ("login", "fr", 1280),
+        ("hours", "fr", 1280),
+    ]
+    + [
+        # The lending pages in the other two languages too (issue 13): French on a desktop,
+        # English on a phone.
+        (kind, language, width)
+        for kind in PAGES
+        if kind.startswith("lending")
+        for language, width in (("fr", 1280), ("en", 320))
+    ]
+)
 
 
 def _load(

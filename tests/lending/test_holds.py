@@ -35,7 +35,7 @@ def test_a_wiped_device_goes_to_the_first_one_waiting_who_gets_a_message(
 ):
     laptop = device(site, "LAP-1")
     loan, _token = lend(None, site, laptop, borrower(site, "Eerste Lener"))
-    first = wait(site, borrower(site, "An", email="an@example.org", phone=""))
+    first = wait(site, borrower(site, "An", email="an@example.org", phone="", language="en"))
     second = wait(site, borrower(site, "Bo", email="bo@example.org", phone=""))
     services.loan_return(actor=None, loan=loan, accessories_back=["charger"], condition="good")
 

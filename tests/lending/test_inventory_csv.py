@@ -111,3 +111,38 @@ def test_the_import_page_reports_row_by_row_and_keeps_nothing(cast):
     assert not Device.objects.exists()
     csv = client.get(url("lending:export", site_id=cast.gent_a.pk))
     assert csv["Content-Type"].startswith("text/csv")
+
+
+def test_the_xlsx_export_has_the_same_table_with_text_kept_as_text(cast):
+    import io
+
+    from openpyxl import load_workbook
+
+    device(cast.gent_a, "LAP-1", notes='=HYPERLINK("http://x")', accessories=["charger", "bag"])
+    device(cast.aalst, "LAP-OTHER")  # another organisation's device is not in the file
+    client = signed_in(cast.volunteer)
+
+    response = client.get(url("lending:export-xlsx", site_id=cast.gent_a.pk))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert ".xlsx" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    table = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert table[0] == [*HEADER.strip().split(","), "status"]
+    assert len(table) == 2
+    assert table[1][0] == "LAP-1"
+    assert table[1][6] == "charger|bag"
+    assert table[1][8] == '=HYPERLINK("http://x")'
+    assert sheet.cell(row=2, column=9).data_type == "s"  # a string, not a formula
+    assert table[1][9] == "available"
+
+
+def test_an_exported_csv_with_its_status_column_imports_again(cast):
+    device(cast.gent_a, "LAP-1", status=Device.Status.ON_LOAN)
+    exported = devices_export(cast.gent_a).replace("LAP-1", "LAP-2")
+
+    report = devices_import(actor=cast.coordinator, site=cast.gent_a, raw=exported.encode())
+
+    assert report.ok
+    assert Device.objects.get(asset_tag="LAP-2").status == Device.Status.AVAILABLE

@@ -82,9 +82,11 @@ def test_a_refused_checkout_keeps_what_was_typed(cast):
         url("lending:checkout", site_id=cast.gent_a.pk), {"tag": "LAP-001", "borrower": who.pk}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The borrower must accept the loan agreement." in text(response)
-    assert 'value="LAP-001"' in response.content.decode()
+    page = response.content.decode()
+    assert 'value="LAP-001"' in page
+    assert re.search(rf'<input[^>]*name="borrower" value="{who.pk}"[^>]*checked', page)
     assert not Loan.objects.exists()
 
 
