@@ -35,15 +35,17 @@ def log_action(
     changes: dict[str, Any] | None = None,
     site: Any = None,
     organisation: Any = None,
+    label: str | None = None,
 ) -> AuditEntry:
-    """Append one entry. Call inside the transaction of the change it records."""
+    """Append one entry. Call inside the transaction of the change it records. `label` names
+    the target instead of `str(target)` where that is personal data (a borrower's name)."""
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=str(actor) if actor is not None else "system",
         action=action,
         object_type=target._meta.label_lower,
         object_id=str(target.pk),
-        object_label=str(target)[:200],
+        object_label=(str(target) if label is None else label)[:200],
         site=site,
         organisation=organisation or (site.organisation if site is not None else None),
         changes=changes or {},

@@ -1,6 +1,7 @@
 """Tables as downloads a spreadsheet opens: XLSX (openpyxl) beside the CSV files.
 
-Every cell of text is written as text, never as a formula: a device note or a site name that
+Every cell of text is written as text, never as a formula, without the control characters XLSX
+cannot hold: a device note or a site name that
 starts with "=" stays the characters typed (the XLSX twin of the CSV exports' guard against
 formula injection). Numbers, dates and booleans keep their type so a spreadsheet can sum them.
 """
@@ -15,6 +16,7 @@ from typing import Any
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,7 +29,8 @@ def _cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:
     if isinstance(value, datetime) and value.tzinfo is not None:
         value = value.replace(tzinfo=None)  # XLSX has no time zones: the local time is shown
     if value is not None and not isinstance(value, int | float | date | datetime | bool):
-        value = str(value)
+        # Control characters (a vertical tab pasted into a note) cannot be stored in XLSX.
+        value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # text, even when it starts with "="

@@ -70,9 +70,10 @@ def agreement_publish(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        # One publication at a time per organisation: the newest version's row is the lock.
-        newest = agreement_current(organisation)
-        latest = LoanAgreement.objects.select_for_update().get(pk=newest.pk)
+        # One publication at a time per organisation: its row is the lock, taken before the
+        # newest version is read.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        latest = agreement_current(organisation)
         if all(latest.text_in(code) == cleaned[code] for code in LANGUAGES):
             raise ValidationError(
                 _("This is the text of the current version: nothing to publish."), code="same"

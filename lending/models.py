@@ -155,6 +155,8 @@ class Loan(models.Model):
     )
     due_on = models.DateField(_("bring back by"))
     renewals = models.PositiveSmallIntegerField(_("renewals"), default=0)
+    # The deposit the rules asked when it was lent (what the signed agreement says).
+    deposit_euros = models.PositiveSmallIntegerField(_("deposit in euros"), default=0)
     # The loan agreement the borrower accepted (its version) and when.
     agreement_version = models.PositiveSmallIntegerField(default=1)
     agreement_accepted_at = models.DateTimeField()

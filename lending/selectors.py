@@ -121,6 +121,11 @@ def borrower_of(organisation: Organisation, borrower_id: int) -> Borrower:
     return borrower
 
 
+def loans_of(borrower: Borrower, site: Site, limit: int = 50) -> list[Loan]:
+    """A borrower's loans at `site`, the latest first."""
+    return list(Loan.objects.filter(borrower=borrower, site=site).select_related("device")[:limit])
+
+
 def bookable_devices_at(site: Site) -> QuerySet[Device]:
     """Devices that may be booked ahead: every one still in lending."""
     return devices_at(site).exclude(status__in=Device.OUT_OF_LENDING)

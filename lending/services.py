@@ -15,7 +15,7 @@ Invalid input raises `django.core.exceptions.ValidationError`, keyed by field wh
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -168,13 +168,17 @@ def inventory_to_directory(site_id: int) -> bool:
     finder's "lends devices" and the open data follow it (`network.services.
     site_lending_from_inventory`). Called by every service that adds a device, changes its kind
     or takes it out of lending for good; writes only when the kinds change."""
-    kinds = (
-        Device.objects.filter(site_id=site_id)
-        .exclude(status__in=Device.OUT_OF_LENDING)
-        .values_list("kind", flat=True)
-        .distinct()
-    )
-    return site_lending_from_inventory(site_id, list(kinds))
+    with transaction.atomic():
+        # The site's row, locked, so that two changes at once write the kinds one after the
+        # other, each from the inventory it sees.
+        Site.objects.select_for_update().filter(pk=site_id).first()
+        kinds = (
+            Device.objects.filter(site_id=site_id)
+            .exclude(status__in=Device.OUT_OF_LENDING)
+            .values_list("kind", flat=True)
+            .distinct()
+        )
+        return site_lending_from_inventory(site_id, list(kinds))
 
 
 def device_add(*, actor: User, site: Site, data: Mapping[str, Any]) -> Device:
@@ -288,7 +292,7 @@ def device_set_aside(*, actor: User, device: Device, status: str, note: str = ""
             changes={"status": [before, status]},
             site=locked.site,
         )
-        if status in Device.OUT_OF_LENDING:
+        if status in Device.OUT_OF_LENDING or before in Device.OUT_OF_LENDING:
             inventory_to_directory(locked.site_id)
     return locked
 
@@ -302,6 +306,7 @@ def device_repaired(*, actor: User, device: Device) -> Device:
         locked.status = Device.Status.TO_WIPE
         locked.save(update_fields=["status", "updated_at"])
         _event(locked, DeviceEvent.Kind.REPAIRED, actor, timezone.now())
+        inventory_to_directory(locked.site_id)
         log_action(
             actor=actor,
             action="device.status",
@@ -353,56 +358,101 @@ def device_wipe(*, actor: User, device: Device, method: str, note: str = "") -> 
 # --- borrowers --------------------------------------------------------------------------------
 
 
-def borrower_add(
-    *,
-    actor: User,
-    organisation: Organisation,
-    kind: str,
-    name: str,
-    phone: str = "",
-    email: str = "",
-    postal_code: str = "",
-    eligibility_note: str = "",
-    contact_person: str = "",
-    language: str = "nl",
-) -> Borrower:
-    """Add a borrower with the least data that lending needs: a name, and a phone number or an
-    email address to reach them when the device is due; a postal code and a note are optional."""
+BORROWER_FIELDS = (
+    "kind",
+    "name",
+    "contact_person",
+    "phone",
+    "email",
+    "postal_code",
+    "eligibility_note",
+    "language",
+)
+
+
+def _clean_borrower(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A borrower's fields as stored, or a ValidationError keyed by field: a name, and a phone
+    number or an email address to reach them when the device is due; the rest optional."""
     errors: dict[str, list[str]] = {}
+    kind = data.get("kind", "")
     if kind not in Borrower.Kind.values:
         errors["kind"] = [_("Choose a resident or an organisation.")]
+    language = data.get("language") or settings.LANGUAGE_CODE
     if language not in dict(settings.LANGUAGES):
         errors["language"] = [_("Choose Dutch, French or English.")]
-    name = " ".join(name.split())
+    name = " ".join((data.get("name") or "").split())
     if not name:
         errors["name"] = [_("Write the borrower's name.")]
     elif len(name) > NAME_MAX_LENGTH:
         errors["name"] = [_("Keep the name under %(max)d characters.") % {"max": NAME_MAX_LENGTH}]
     phone, email = clean_phone_and_email(
         errors,
-        phone,
-        email,
+        data.get("phone") or "",
+        data.get("email") or "",
         neither=_("Give a phone number or an email address, to remind them when it is due."),
     )
-    postal_code = postal_code.strip()
+    postal_code = (data.get("postal_code") or "").strip()
     if postal_code and not (len(postal_code) == 4 and postal_code.isdigit()):
         errors["postal_code"] = [_("A Belgian postal code has four digits, like 9000.")]
     if errors:
         raise ValidationError(errors)
+    return {
+        "kind": kind,
+        "name": name,
+        "phone": phone,
+        "email": email,
+        "postal_code": postal_code,
+        "eligibility_note": " ".join((data.get("eligibility_note") or "").split())[:200],
+        "contact_person": " ".join((data.get("contact_person") or "").split())[:120],
+        "language": language,
+    }
+
+
+def _borrower_label(borrower: Borrower) -> str:
+    """A borrower as the audit trail names them: by number, never by name (the trail is kept
+    after their data is erased)."""
+    return f"{borrower.get_kind_display()} #{borrower.pk}"
+
+
+def borrower_add(*, actor: User, organisation: Organisation, data: Mapping[str, Any]) -> Borrower:
+    """Add a borrower with the least data that lending needs (`BORROWER_FIELDS`: a name, and a
+    phone number or an email address; a postal code and a note are optional)."""
+    cleaned = _clean_borrower(data)
     with transaction.atomic():
-        borrower = Borrower.objects.create(
+        borrower = Borrower.objects.create(organisation=organisation, **cleaned)
+        log_action(
+            actor=actor,
+            action="borrower.add",
+            target=borrower,
             organisation=organisation,
-            kind=kind,
-            name=name,
-            phone=phone,
-            email=email,
-            postal_code=postal_code,
-            eligibility_note=" ".join(eligibility_note.split())[:200],
-            contact_person=" ".join(contact_person.split())[:120],
-            language=language,
+            label=_borrower_label(borrower),
         )
-        log_action(actor=actor, action="borrower.add", target=borrower, organisation=organisation)
     return borrower
+
+
+def borrower_update(*, actor: User, borrower: Borrower, data: Mapping[str, Any]) -> Borrower:
+    """Correct a borrower's details (a new phone number, the language of their messages); one
+    audit entry naming the fields changed, never their values (personal data)."""
+    cleaned = _clean_borrower(data)
+    with transaction.atomic():
+        locked = Borrower.objects.select_for_update().get(pk=borrower.pk)
+        if locked.erased_at is not None:
+            raise ValidationError(_("This borrower's data was erased."), code="erased")
+        changed = sorted(name for name, value in cleaned.items() if getattr(locked, name) != value)
+        if not changed:
+            return locked
+        for name in changed:
+            setattr(locked, name, cleaned[name])
+        locked.save(update_fields=changed)
+        log_action(
+            actor=actor,
+            action="borrower.update",
+            target=locked,
+            changes={"fields": changed},
+            organisation=locked.organisation,
+            label=_borrower_label(locked),
+        )
+    return locked
 
 
 # --- loans ------------------------------------------------------------------------------------
@@ -441,7 +491,7 @@ def loan_checkout(
     agreement_accepted: bool,
     agreement_version: int | None = None,
     rules: LendingRules | None = None,
-    private_link: Callable[[str, str], str] | None = None,
+    tell_borrower: bool = False,
 ) -> tuple[Loan, str]:
     """Lend the device with `asset_tag` at `site` to `borrower`; returns the loan and the secret
     of the borrower's private link (shown once, never stored).
@@ -454,8 +504,8 @@ def loan_checkout(
 
     The loan records the version of the loan agreement accepted: `agreement_version`, the one
     the borrower was shown, refused when a newer one was published meanwhile (the current one
-    when not given). `private_link(token, language)`, when given, makes the address of the
-    borrower's private page, which they then get by email and/or SMS with the due date.
+    when not given). With `tell_borrower`, the borrower gets the address of their private page
+    by email and/or SMS, with the due date.
     """
     tag = normalise_tag(asset_tag)
     errors: dict[str, list[str]] = {}
@@ -514,6 +564,7 @@ def loan_checkout(
                 checked_out_at=now,
                 checked_out_by=actor,
                 due_on=due_on,
+                deposit_euros=rules.deposit_euros,
                 agreement_version=accepted,
                 agreement_accepted_at=now,
             )
@@ -529,8 +580,8 @@ def loan_checkout(
                 changes={"device": device.asset_tag, "due_on": loan.due_on.isoformat()},
                 site=site,
             )
-            if private_link is not None:
-                _tell_lent(loan, device, borrower, site, token, private_link)
+            if tell_borrower:
+                _tell_lent(loan, device, borrower, site, token)
     except IntegrityError:
         # Another checkout of this device committed first (the constraint behind the lock).
         raise _device_taken() from None
@@ -547,32 +598,18 @@ def _accepted_agreement(site: Site, current: int | None, shown: int | None) -> i
     if current is None:
         current = agreements.agreement_current(site.organisation).version
     if shown is not None and shown != current:
-        raise ValidationError(
-            {
-                "agreement": [
-                    _(
-                        "The loan agreement has just changed (version %(version)d). Read the "
-                        "new version with the borrower, then lend again."
-                    )
-                    % {"version": current}
-                ]
-            },
-            code="agreement_changed",
-        )
+        changed = _(
+            "The loan agreement has just changed (version %(version)d). Read the new version "
+            "with the borrower, then lend again."
+        ) % {"version": current}
+        raise ValidationError({"agreement": ValidationError(changed, code="agreement_changed")})
     return current
 
 
-def _tell_lent(
-    loan: Loan,
-    device: Device,
-    borrower: Borrower,
-    site: Site,
-    token: str,
-    private_link: Callable[[str, str], str],
-) -> None:
+def _tell_lent(loan: Loan, device: Device, borrower: Borrower, site: Site, token: str) -> None:
     language = borrower_messages.language_of(borrower)
-    context = {"loan": loan, "device": device, "link": private_link(token, language)}
-    borrower_messages.tell(borrower, "lent", site, context)
+    link = borrower_messages.absolute("lending:private", language, token=token)
+    borrower_messages.tell(borrower, "lent", site, {"loan": loan, "device": device, "link": link})
 
 
 def _checkout_facts(borrower: Borrower, today: date, due_on: date) -> dict[str, Any]:
@@ -678,8 +715,10 @@ def loan_renew(*, actor: User, loan: Loan) -> Loan:
         before = locked.due_on
         locked.due_on = due_date(locked.site, start, rules.renewal_days)
         locked.renewals += 1
-        locked.reminder_stage = 0  # the reminders start again for the new date
-        locked.save(update_fields=["due_on", "renewals", "reminder_stage"])
+        # The reminders start again for the new date.
+        locked.reminder_stage = Loan.Reminder.NONE
+        locked.reminded_at = None
+        locked.save(update_fields=["due_on", "renewals", "reminder_stage", "reminded_at"])
         _event(
             locked.device, DeviceEvent.Kind.RENEWED, actor, now, loan=locked, note=locked.reference
         )

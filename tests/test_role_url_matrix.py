@@ -240,6 +240,11 @@ MATRIX: dict[str, Row] = {
         allowed=SITE_VIEWERS,
     ),
     "lending:rules": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
+    "lending:borrower": Row(
+        kwargs=lambda cast: _lending().matrix_borrower(cast),
+        other_org=lambda cast: _lending().matrix_borrower(cast, other_org=True),
+        allowed=SITE_VIEWERS,
+    ),
     "lending:import": Row(
         kwargs=gent_a, other_org=aalst, allowed=SITE_EDITORS, forbidden=frozenset({"volunteer"})
     ),

@@ -90,7 +90,7 @@ def _language(request: HttpRequest, default: str) -> str:
 
 def _version(request: HttpRequest) -> int | None:
     raw = request.GET.get("version", "")
-    return int(raw) if raw.isdigit() and len(raw) < 6 else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else None
 
 
 @staff_view

@@ -32,7 +32,8 @@ def borrower_label(borrower: Borrower) -> str:
 
 
 class BorrowerSearchForm(forms.Form):
-    """Find the borrower at the desk (GET): part of a name, a phone number or an email."""
+    """Find the borrower at the desk (posted, so that it stays out of addresses and logs): part
+    of a name, a phone number or an email."""
 
     q = forms.CharField(
         label=_("Find the borrower"),

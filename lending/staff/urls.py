@@ -37,6 +37,11 @@ urlpatterns = [
         name="loan-action",
     ),
     path("sites/<int:site_id>/lending/borrowers/", views.borrowers, name="borrowers"),
+    path(
+        "sites/<int:site_id>/lending/borrowers/<int:borrower_id>/",
+        views.borrower,
+        name="borrower",
+    ),
     path("sites/<int:site_id>/lending/follow-up/", views.follow_up, name="follow-up"),
     path("sites/<int:site_id>/lending/agreement/", agreement_views.agreement, name="agreement"),
     path(

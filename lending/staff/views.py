@@ -177,7 +177,7 @@ def _lend_context(site: Any, query: str, tag: str, form: CheckoutForm | None = N
             borrowers=found,
         )
     return {
-        "search_form": BorrowerSearchForm(initial={"q": query, "tag": tag}),
+        "search_form": BorrowerSearchForm(initial={"q": query, "tag": tag}, auto_id="search_%s"),
         "checkout_form": form,
         "found": found,
         "query": query,
@@ -190,13 +190,14 @@ def _lend_context(site: Any, query: str, tag: str, form: CheckoutForm | None = N
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest, site_id: int) -> HttpResponse:
     """Lend a device: its tag (scanned or typed), the borrower (found by a search), the
-    agreement accepted."""
+    agreement accepted. The search for the borrower is posted too ("find"), so that names,
+    phone numbers and emails never stand in an address that reaches a log."""
     site = site_for(request.user, site_id, Can.LEND_DEVICES)
     source = request.POST if request.method == "POST" else request.GET
-    query = source.get("q", "")[:100]
+    query = source.get("q", "")[:100] if request.method == "POST" else ""
     tag = source.get("tag", "")[:40]
     form = None
-    if request.method == "POST":
+    if request.method == "POST" and "find" not in request.POST:
         # A lending is checked against the one borrower chosen, of this organisation.
         chosen = _chosen_borrower(request, site)
         form = CheckoutForm(request.POST, borrowers=[chosen] if chosen else [])
@@ -211,10 +212,12 @@ def checkout(request: HttpRequest, site_id: int) -> HttpResponse:
                     agreement_accepted=form.cleaned_data["agreement"],
                     agreement_version=form.cleaned_data["agreement_version"],
                     rules=rules,
-                    private_link=lambda secret, language: _private_link(request, secret, language),
+                    tell_borrower=True,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
+                if "agreement_changed" in _codes(error):
+                    _show_new_agreement(form, site)
             else:
                 # The loan's page, with the private link: shown this once, never stored (not
                 # in the session, not in a URL that could reach a log).
@@ -233,6 +236,21 @@ def checkout(request: HttpRequest, site_id: int) -> HttpResponse:
     }
     status = 400 if form is not None else 200
     return render(request, "lending/staff/checkout.html", context, status=status)
+
+
+def _codes(error: ValidationError) -> set[str | None]:
+    if hasattr(error, "error_dict"):
+        return {item.code for items in error.error_dict.values() for item in items}
+    return {item.code for item in error.error_list}
+
+
+def _show_new_agreement(form: CheckoutForm, site: Any) -> None:
+    """The refused form comes back naming the agreement's new version, its box unticked (the
+    refusal stays next to it): the borrower reads the new version, then the desk lends again."""
+    data = form.data.copy()
+    data["agreement_version"] = str(agreements.agreement_current(site.organisation).version)
+    data.pop("agreement", None)
+    form.data = data
 
 
 def _private_link(request: HttpRequest, token: str, language: str | None) -> str:
@@ -333,6 +351,10 @@ def loan_action(request: HttpRequest, site_id: int, loan_id: int, action: str) -
             else:
                 messages.success(request, _("The follow-up is noted."))
                 return redirect("lending:follow-up", site_id=site.pk)
+        if not selectors.overdue_loans_at(site, timezone.localdate()).filter(pk=found.pk):
+            # No longer on the list (brought back meanwhile): the refusal as a message.
+            messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+            return redirect("lending:follow-up", site_id=site.pk)
         return _follow_up_page(request, site, failed=(found.pk, form), status=400)
     if action == "lost":
         try:
@@ -414,7 +436,7 @@ def borrowers(request: HttpRequest, site_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             borrower = services.borrower_add(
-                actor=request.user, organisation=site.organisation, **form.cleaned_data
+                actor=request.user, organisation=site.organisation, data=form.cleaned_data
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -428,6 +450,34 @@ def borrowers(request: HttpRequest, site_id: int) -> HttpResponse:
         "borrowers": selectors.borrowers_of(site.organisation),
     }
     return render(request, "lending/staff/borrowers.html", context)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def borrower(request: HttpRequest, site_id: int, borrower_id: int) -> HttpResponse:
+    """One borrower: their loans at the organisation's sites the reader works at, and
+    correcting their details (a new phone number, the language of their messages)."""
+    site = site_for(request.user, site_id, Can.LEND_DEVICES)
+    found = selectors.borrower_of(site.organisation, borrower_id)
+    initial = {name: getattr(found, name) for name in services.BORROWER_FIELDS}
+    form = BorrowerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.borrower_update(actor=request.user, borrower=found, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("lending:borrower", site_id=site.pk, borrower_id=found.pk)
+    context = {
+        "site": site,
+        "current_site": site,
+        "borrower": found,
+        "form": form,
+        "loans": selectors.loans_of(found, site),
+    }
+    status = 400 if form.is_bound else 200
+    return render(request, "lending/staff/borrower.html", context, status=status)
 
 
 @staff_view

@@ -46,6 +46,12 @@
       if (address && window.history && window.history.replaceState) {
         window.history.replaceState(null, "", address);
       }
+      // As after a page load, a screen reader starts at what the answer says first.
+      var first = document.querySelector("main [role=alert], main h1");
+      if (first) {
+        first.setAttribute("tabindex", "-1");
+        first.focus();
+      }
     });
     request.addEventListener("error", function () {
       button.disabled = false;

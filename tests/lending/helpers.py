@@ -44,6 +44,12 @@ def matrix_device(cast: Cast, *, other_org: bool = False, action: str = "") -> d
     return kwargs
 
 
+def matrix_borrower(cast: Cast, *, other_org: bool = False) -> dict[str, object]:
+    """URL kwargs of a borrower seen from gent_a (of Aalst's organisation for `other_org`)."""
+    who = borrower(cast.aalst if other_org else cast.gent_a)
+    return {"site_id": cast.gent_a.pk, "borrower_id": who.pk}
+
+
 def matrix_loan(cast: Cast, *, other_org: bool = False, action: str = "") -> dict[str, object]:
     """URL kwargs of an open loan at gent_a (or at Aalst, another organisation)."""
     site = cast.aalst if other_org else cast.gent_a

@@ -4,6 +4,8 @@ versions; each loan keeps the version accepted, printable for signing."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -153,3 +155,31 @@ def test_the_staff_home_links_the_rules_for_an_organisation_admin_only(cast):
     rules = url("lending:rules", organisation_id=cast.gent.pk)
     assert rules in signed_in(cast.org_admin).get(url("workspace:home")).content.decode()
     assert rules not in signed_in(cast.coordinator).get(url("workspace:home")).content.decode()
+
+
+def test_a_lending_form_shown_an_older_version_comes_back_with_the_new_one(cast):
+    device(cast.gent_a, "LAP-001")
+    who = borrower(cast.gent_a)
+    client = signed_in(cast.volunteer)
+    page = url("lending:checkout", site_id=cast.gent_a.pk)
+    client.get(page)  # the page shows version 1
+    agreements.agreement_publish(actor=cast.org_admin, organisation=cast.gent, texts=TEXTS)
+    posted = {"tag": "LAP-001", "borrower": who.pk, "agreement": "on", "agreement_version": "1"}
+
+    refused = client.post(page, posted)
+
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "has just changed (version 2)" in text(refused)
+    assert re.search(r'name="agreement_version" value="2"', html)
+    assert not re.search(r'<input[^>]*name="agreement"[^>]*checked', html)
+    lent = client.post(page, {**posted, "agreement_version": "2"})
+    assert lent.status_code == 200
+    assert Loan.objects.get().agreement_version == 2
+
+
+def test_a_version_in_other_digits_is_the_current_one_not_an_error(cast):
+    client = signed_in(cast.volunteer)
+    page = client.get(url("lending:agreement", site_id=cast.gent_a.pk), {"version": "²"})
+    assert page.status_code == 200
+    assert "1. The device belongs to" in text(page)

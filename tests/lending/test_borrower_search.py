@@ -46,13 +46,15 @@ def test_the_lending_page_searches_and_lends_to_the_one_found(cast):
     assert "Type part of the borrower" in first
     assert "Lener 03" not in first
 
-    found = client.get(page, {"tag": "LAP-001", "q": "amrani"})
+    found = client.post(page, {"tag": "LAP-001", "q": "amrani", "find": "1"})
     html = found.content.decode()
     assert "Fatima El Amrani" in text(found)
     assert f'value="{wanted.pk}"' in html
     assert "Lener 03" not in text(found)
 
-    nothing = text(client.get(page, {"tag": "LAP-001", "q": "zzz"}))
+    nothing = text(client.post(page, {"tag": "LAP-001", "q": "zzz", "find": "1"}))
+    # A search in the address is not read: names stay out of the logs.
+    assert "Lener 03" not in text(client.get(page, {"tag": "LAP-001", "q": "Lener"}))
     assert "No borrower matches “zzz”." in nothing
 
     lent = client.post(
@@ -75,3 +77,61 @@ def test_another_organisations_borrower_cannot_be_chosen(cast):
     assert refused.status_code == 400
     assert "Choose one of the borrowers listed." in text(refused)
     assert theirs.loans.count() == 0
+
+
+def test_the_lending_page_has_no_id_twice(cast):
+    import re
+    from collections import Counter
+
+    device(cast.gent_a, "LAP-001")
+    borrower(cast.gent_a)
+    client = signed_in(cast.volunteer)
+
+    lending = client.get(url("lending:checkout", site_id=cast.gent_a.pk), {"tag": "LAP-001"})
+    # The desk leads to the device's page, which has the same two forms.
+    device_page = client.get(
+        url("lending:desk", site_id=cast.gent_a.pk), {"tag": "LAP-001"}, follow=True
+    )
+    for page in (lending, device_page):
+        assert "Find the borrower" in text(page)
+        ids = Counter(re.findall(r'\bid="([^"]+)"', page.content.decode()))
+        assert [name for name, n in ids.items() if n > 1] == []
+
+
+def test_a_borrowers_details_are_corrected_and_the_audit_names_no_one(cast):
+    from audit.models import AuditEntry
+
+    client = signed_in(cast.volunteer)
+    client.post(
+        url("lending:borrowers", site_id=cast.gent_a.pk),
+        {
+            "kind": "resident",
+            "name": "Fatima El Amrani",
+            "phone": "0470 12 34 56",
+            "language": "nl",
+        },
+    )
+    who = cast.gent.borrowers.get()
+    page = url("lending:borrower", site_id=cast.gent_a.pk, borrower_id=who.pk)
+    assert "Fatima El Amrani" in text(client.get(page))
+
+    refused = client.post(page, {"kind": "resident", "name": "Fatima El Amrani", "language": "fr"})
+    assert refused.status_code == 400
+    assert "Give a phone number or an email address" in text(refused)
+
+    saved = client.post(
+        page,
+        {
+            "kind": "resident",
+            "name": "Fatima El Amrani",
+            "phone": "0486 11 22 33",
+            "language": "fr",
+        },
+    )
+    assert saved.status_code == 302
+    who.refresh_from_db()
+    assert (who.phone, who.language) == ("+32486112233", "fr")
+    labels = " ".join(AuditEntry.objects.values_list("object_label", flat=True))
+    assert "Fatima" not in labels
+    entry = AuditEntry.objects.get(action="borrower.update")
+    assert entry.changes == {"fields": ["language", "phone"]}

@@ -149,3 +149,18 @@ def test_the_demo_devices_are_in_the_directory(cast):
 
     cast.gent_a.refresh_from_db()
     assert cast.gent_a.device_kind_codes == ["laptop", "tablet", "hotspot"]
+
+
+def test_a_lost_device_found_and_repaired_is_lent_again_in_the_directory(cast):
+    site = cast.gent_a
+    laptop = add(site, cast.coordinator, "LAP-1")
+    services.device_set_aside(actor=cast.coordinator, device=laptop, status=Device.Status.LOST)
+    site.refresh_from_db()
+    assert site.offers_lending is False
+
+    services.device_set_aside(actor=cast.coordinator, device=laptop, status=Device.Status.IN_REPAIR)
+    site.refresh_from_db()
+    assert site.device_kind_codes == ["laptop"]
+    services.device_repaired(actor=cast.coordinator, device=laptop)
+    site.refresh_from_db()
+    assert site.offers_lending is True

@@ -146,3 +146,17 @@ def test_an_exported_csv_with_its_status_column_imports_again(cast):
 
     assert report.ok
     assert Device.objects.get(asset_tag="LAP-2").status == Device.Status.AVAILABLE
+
+
+def test_control_characters_do_not_stop_the_xlsx_export(cast):
+    import io
+
+    from openpyxl import load_workbook
+
+    from lending.inventory_csv import devices_export_xlsx
+
+    device(cast.gent_a, "LAP-1", notes="charger\x0bmissing")
+
+    sheet = load_workbook(io.BytesIO(devices_export_xlsx(cast.gent_a))).active
+
+    assert sheet.cell(row=2, column=9).value == "chargermissing"

@@ -116,6 +116,7 @@ def test_a_renewal_starts_the_reminders_again(loan, clock, django_capture_on_com
     renewed = services.loan_renew(actor=None, loan=loan)
 
     assert renewed.reminder_stage == Stage.NONE
+    assert renewed.reminded_at is None
     assert sent_on(renewed.due_on - timedelta(days=1), django_capture_on_commit_callbacks) == 1
 
 
@@ -221,3 +222,17 @@ def test_a_follow_up_note_with_a_phone_number_is_refused_and_kept(cast, clock):
     assert "Call her daughter on 0475 12 34 56" in refused.content.decode()
     loan.refresh_from_db()
     assert loan.follow_up_note == ""
+
+
+def test_a_follow_up_of_a_loan_brought_back_meanwhile_says_why_it_was_not_noted(cast, clock):
+    loan = overdue_loan(cast, clock)
+    services.loan_return(actor=None, loan=loan, accessories_back=["charger"], condition="good")
+    client = signed_in(cast.volunteer)
+
+    response = client.post(
+        url("lending:loan-action", site_id=cast.gent_a.pk, loan_id=loan.pk, action="follow-up"),
+        {"note": "Called"},
+        follow=True,
+    )
+
+    assert "This loan is already closed." in text(response)
