@@ -42,13 +42,20 @@ _SITE_WORK = frozenset(
         Can.MANAGE_APPOINTMENTS,
         Can.HANDLE_REFERRALS,
         Can.LEND_DEVICES,
+        Can.RUN_SESSIONS,
     }
 )
 
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.VOLUNTEER: _SITE_WORK,
     Role.COORDINATOR: _SITE_WORK
-    | {Can.EDIT_SITE, Can.VIEW_FIGURES, Can.ISSUE_VISITOR_CODES, Can.MANAGE_DEVICES},
+    | {
+        Can.EDIT_SITE,
+        Can.VIEW_FIGURES,
+        Can.ISSUE_VISITOR_CODES,
+        Can.MANAGE_DEVICES,
+        Can.MANAGE_COURSES,
+    },
     Role.ORG_ADMIN: _SITE_WORK
     | {
         Can.EDIT_SITE,
@@ -60,6 +67,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
         Can.MANAGE_TOKENS,
         Can.MANAGE_DEVICES,
         Can.SET_LENDING_RULES,
+        Can.MANAGE_COURSES,
     },
     Role.REFERRER: frozenset({Can.REFER}),
     Role.ANALYST: frozenset({Can.VIEW_FIGURES}),

@@ -14,9 +14,7 @@ from django.utils.translation import gettext as _
 from appointments import slots as slot_rules
 from appointments.models import BookingSettings
 from network.models import Site
-from notifications.phones import clean_phone_and_email
-
-NAME_MAX_LENGTH = 120
+from notifications import phones
 
 
 def slot_full_message() -> str:
@@ -26,22 +24,14 @@ def slot_full_message() -> str:
 def clean_person(
     errors: dict[str, list[str]], name: str, phone: str, email: str
 ) -> tuple[str, str, str]:
-    name = name.strip()
-    if not name:
-        errors.setdefault("name", []).append(_("Write your name, so the helper knows who comes."))
-    elif len(name) > NAME_MAX_LENGTH:
-        errors.setdefault("name", []).append(
-            _("Keep the name under %(max)d characters.") % {"max": NAME_MAX_LENGTH}
-        )
-    elif not any(character.isalpha() for character in name):
-        errors.setdefault("name", []).append(_("Write a name, not a number."))
-    phone, email = clean_phone_and_email(
+    return phones.clean_person(
         errors,
+        name,
         phone,
         email,
+        missing_name=_("Write your name, so the helper knows who comes."),
         neither=_("Give a phone number or an email address, so we can send you the confirmation."),
     )
-    return name, phone, email
 
 
 def check_starts_at(

@@ -27,3 +27,5 @@ class Can(StrEnum):
     LEND_DEVICES = "lend_devices"  # the lending desk: lend, renew, take back, wipe; borrowers
     MANAGE_DEVICES = "manage_devices"  # the inventory: add and change devices, set them aside
     SET_LENDING_RULES = "set_lending_rules"  # an organisation's lending rules and loan agreement
+    RUN_SESSIONS = "run_sessions"  # a session's roster: attendance, walk-ins
+    MANAGE_COURSES = "manage_courses"  # the course catalogue and its sessions; cancel a session

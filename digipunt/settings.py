@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "appointments",
     "referrals",
     "lending",
+    "learning",
     "privacy",
     # The top layer: the pages that span every domain (staff home, a site's "today").
     "workspace",
@@ -255,6 +256,9 @@ RETENTION_REFERRAL_DAYS = env_int("RETENTION_REFERRAL_DAYS", 90)
 # A borrower's name and contact details go this many days after their last loan was closed
 # (brought back or lost); the loans and the devices' history stay.
 RETENTION_BORROWER_DAYS = env_int("RETENTION_BORROWER_DAYS", 365)
+# Course participants: their name and contact details are erased this many days after the session
+# ended (attendance and counts stay).
+RETENTION_PARTICIPANT_DAYS = env_int("RETENTION_PARTICIPANT_DAYS", 60)
 
 # The public finder.
 FINDER_PAGE_SIZE = env_int("FINDER_PAGE_SIZE", 10)

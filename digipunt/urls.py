@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("questions.urls")),
     path("", include("appointments.urls")),
     path("", include("lending.urls")),
+    path("", include("learning.urls")),
     path("staff/", include("referrals.staff.urls")),
     path("", include("network.urls")),
     prefix_default_language=True,

@@ -1,7 +1,7 @@
 """How residents are reached: phone numbers read as people type them, stored as E.164, shown
 as dialled; an email address checked beside it.
 
-One place for appointments and referrals (and later lending), so what is typed for one is
+One place for appointments, referrals, lending and learning, so what is typed for one is
 accepted and shown the same way everywhere, and the SMS backend gets what it expects.
 """
 
@@ -77,3 +77,31 @@ def display_phone(e164: str) -> str:
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(number, style)
+
+
+NAME_MAX_LENGTH = 120
+
+
+def clean_person(
+    errors: dict[str, list[str]],
+    name: str,
+    phone: str,
+    email: str,
+    *,
+    missing_name: str,
+    neither: str,
+) -> tuple[str, str, str]:
+    """A resident's name (one line, with a letter in it), and the phone number and email address
+    they can be reached at (`clean_phone_and_email`). `missing_name` and `neither` say why each
+    is needed, in the caller's words. Problems go to `errors` under "name", "phone", "email"."""
+    name = " ".join((name or "").split())
+    if not name:
+        errors.setdefault("name", []).append(missing_name)
+    elif len(name) > NAME_MAX_LENGTH:
+        errors.setdefault("name", []).append(
+            _("Keep the name under %(max)d characters.") % {"max": NAME_MAX_LENGTH}
+        )
+    elif not any(character.isalpha() for character in name):
+        errors.setdefault("name", []).append(_("Write a name, not a number."))
+    phone, email = clean_phone_and_email(errors, phone or "", email or "", neither=neither)
+    return name, phone, email

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -39,12 +40,14 @@ def notify(
     subject: str,
     body: str,
     html_body: str | None = None,
+    attachments: Sequence[tuple[str, bytes, str]] = (),
 ) -> None:
     """Send `body` by email to `to_email` and/or by SMS to `to_phone`, after the commit.
 
     Call it inside the transaction of the change; outside a transaction it sends at once.
     The email comes from `settings.DEFAULT_FROM_EMAIL` with `subject` (and `html_body` as an
-    HTML alternative when given); the SMS carries `body` only, so a caller that sends both
+    HTML alternative when given, and `attachments`, (file name, content, MIME type), such as an
+    iCalendar file); the SMS carries `body` only, so a caller that sends both
     renders a short body for the SMS and calls `notify` once per channel.
     `to_phone` is read as a Belgian number when it has no country code and sent in E.164; a
     number that is not a phone number, or a landline, gets no SMS (logged).
@@ -63,6 +66,8 @@ def notify(
         )
         if html_body:
             message.attach_alternative(html_body, "text/html")
+        for name, content, mimetype in attachments:
+            message.attach(name, content, mimetype)
         transaction.on_commit(partial(_send_email, message))
     if to_phone:
         number = _mobile_number(to_phone)
@@ -79,14 +84,21 @@ def notify(
 
 
 def notify_rendered(
-    *, to_email: str, to_phone: str, template_base: str, context: dict[str, Any], language: str
+    *,
+    to_email: str,
+    to_phone: str,
+    template_base: str,
+    context: dict[str, Any],
+    language: str,
+    attachments: Sequence[tuple[str, bytes, str]] = (),
 ) -> None:
     """Render and send one message to a person by the channels they gave: `<base>` (with
     `<base>_subject`) by email, `<base>_sms` by SMS, both in `language` (`render_message`).
-    Like `notify`, call it inside the transaction of the change; neither address: nothing."""
+    `attachments` go with the email only. Like `notify`, call it inside the transaction of the
+    change; neither address: nothing."""
     if to_email:
         subject, text = render_message(template_base, context, language)
-        notify(to_email=to_email, subject=subject, body=text)
+        notify(to_email=to_email, subject=subject, body=text, attachments=attachments)
     if to_phone:
         subject, text = render_message(f"{template_base}_sms", context, language)
         notify(to_phone=to_phone, subject=subject, body=text)

@@ -115,6 +115,10 @@ def aalst_member(cast: Cast) -> dict[str, object]:
     return {"organisation_id": cast.aalst_org.pk, "membership_id": membership.pk}
 
 
+def _learning():  # type: ignore[no-untyped-def]
+    return __import__("tests.learning.helpers", fromlist=["_"])
+
+
 def _lending():  # type: ignore[no-untyped-def]
     return __import__("tests.lending.helpers", fromlist=["_"])
 
@@ -282,6 +286,41 @@ MATRIX: dict[str, Row] = {
         allowed=SITE_VIEWERS,
         method="post",
         ok=frozenset({302}),
+    ),
+    # --- learning ---
+    # The dates and rosters: everyone who works at the site; the catalogue, planning and
+    # cancelling: coordinators and organisation admins (a volunteer sees the site: 403).
+    "learning:sessions": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "learning:courses": Row(
+        kwargs=gent_a, other_org=aalst, allowed=SITE_EDITORS, forbidden=frozenset({"volunteer"})
+    ),
+    "learning:course-add": Row(
+        kwargs=gent_a, other_org=aalst, allowed=SITE_EDITORS, forbidden=frozenset({"volunteer"})
+    ),
+    "learning:course-edit": Row(
+        kwargs=lambda cast: _learning().matrix_course(cast),
+        other_org=lambda cast: _learning().matrix_course(cast, other_org=True),
+        allowed=SITE_EDITORS,
+        forbidden=frozenset({"volunteer"}),
+    ),
+    "learning:session-add": Row(
+        kwargs=lambda cast: _learning().matrix_course(cast),
+        other_org=lambda cast: _learning().matrix_course(cast, other_org=True),
+        allowed=SITE_EDITORS,
+        forbidden=frozenset({"volunteer"}),
+    ),
+    "learning:session": Row(
+        kwargs=lambda cast: _learning().matrix_session(cast),
+        other_org=lambda cast: _learning().matrix_session(cast, other_org=True),
+        allowed=SITE_VIEWERS,
+    ),
+    # A walk-in with no name: a clear message on the roster (400), nothing added.
+    "learning:session-action": Row(
+        kwargs=lambda cast: _learning().matrix_session(cast, action="walk-in"),
+        other_org=lambda cast: _learning().matrix_session(cast, other_org=True, action="walk-in"),
+        allowed=SITE_VIEWERS,
+        method="post",
+        ok=frozenset({400}),
     ),
     # --- referrals ---
     # The referrer's pages need the right to refer for an organisation (referrer, platform

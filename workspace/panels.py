@@ -8,23 +8,17 @@ page comes from each piece's `order`, not from these lists.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from accounts.staff import panels as accounts_panels
 from appointments.staff import panels as appointments_panels
 from audit.staff import panels as audit_panels
 from core.panels import Desk, OrganisationDesk, OrganisationPanel, Piece, Place, SitePanel
+from learning.staff import panels as learning_panels
 from lending.staff import panels as lending_panels
 from network.staff import panels as network_panels
 from questions.staff import panels as questions_panels
 from referrals.staff import panels as referrals_panels
-
-
-def coming(desk: Desk) -> Iterator[Piece]:
-    """The place kept on "today" for the pillar still to be built: learning replaces it with a
-    panel of its own."""
-    yield Piece(Place.SECTION, 50, "workspace/staff/panels/sessions_coming.html")
-
 
 # What a site's "today" is made of (one line per domain app).
 SITE_PANELS: tuple[SitePanel, ...] = (
@@ -33,7 +27,7 @@ SITE_PANELS: tuple[SitePanel, ...] = (
     appointments_panels.today,
     referrals_panels.today,
     lending_panels.today,
-    coming,
+    learning_panels.today,
 )
 
 # What the staff home shows under each organisation one manages (one line per domain app).

@@ -454,9 +454,64 @@ if not Loan.objects.filter(device__asset_tag="BROWSER-LATE").exists():
     )
     Loan.objects.filter(pk=loan.pk).update(due_on=today - timedelta(days=10))
 
+# A course at the site: a date next week for the residents' journeys, and one that starts in half
+# an hour with twenty people registered, for taking attendance.
+from django.utils import timezone as _tz
+
+from learning.models import Course, Meeting, Registration, Session
+
+course, _created = Course.objects.get_or_create(
+    slug="browser-banking",
+    defaults={
+        "organisation": organisation,
+        "title": "Veilig online bankieren (browser)",
+        "summary": "Je betaalt veilig met de app van je bank.",
+        "competences": ",4.2,",
+        "language": "nl",
+    },
+)
+
+
+def planned(starts, capacity):
+    made = Session.objects.create(
+        course=course,
+        site=site,
+        capacity=capacity,
+        registration_closes_at=starts,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        trainer_name="Koen",
+    )
+    Meeting.objects.create(session=made, starts_at=made.starts_at, ends_at=made.ends_at)
+    return made
+
+
+if not course.sessions.exists():
+    planned(_tz.now() + timedelta(days=7), 200)
+    soon = planned(_tz.now() + timedelta(minutes=30), 25)
+    for n in range(20):
+        Registration.objects.create(
+            session=soon,
+            reference=f"CBROWSER{n:02d}",
+            token_hash=f"{n:064d}",
+            status="confirmed",
+            created_at=_tz.now(),
+            name=f"Deelnemer {n + 1:02d}",
+            phone=f"+324700000{n:02d}",
+        )
+    # Registration has closed: the residents' journeys take next week's date.
+    Session.objects.filter(pk=soon.pk).update(confirmed=20, registration_closes_at=_tz.now())
+soon_id = course.sessions.order_by("starts_at").first().pk
+
 
 def described(s):
-    return {"id": s.pk, "slug": s.slug, "name": s.name, "open_dates": open_dates(s)}
+    return {
+        "id": s.pk,
+        "slug": s.slug,
+        "name": s.name,
+        "postal_code": s.postal_code,
+        "open_dates": open_dates(s),
+    }
 
 
 print(
@@ -466,6 +521,8 @@ print(
             "organisation_id": organisation.pk,
             "site": described(site),
             "other_site": described(other_site),
+            "course_slug": course.slug,
+            "session_today_id": soon_id,
         }
     ),
 )
@@ -488,6 +545,7 @@ class StaffSite:
     # Days (ISO) from 10 days ahead to the end of the four-week preview on which the site opens
     # by its regular hours, with no exception yet: a closure there is news on the public page.
     open_dates: tuple[str, ...]
+    postal_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -501,6 +559,8 @@ class StaffData:
     coordinator: StaffPerson  # coordinator of `site`, with an app
     other_coordinator: StaffPerson  # coordinator of `other_site`, with an app
     volunteer: StaffPerson  # volunteer at `site`: needs two factors but has no app yet
+    course_slug: str = ""  # a course of the organisation, with a date next week at `site`
+    session_today_id: int = 0  # a date of it starting in half an hour, twenty people registered
 
 
 @pytest.fixture(scope="session")
@@ -542,7 +602,11 @@ def staff(server_url: str) -> StaffData:
 
     def site(raw: dict[str, Any]) -> StaffSite:
         return StaffSite(
-            id=raw["id"], slug=raw["slug"], name=raw["name"], open_dates=tuple(raw["open_dates"])
+            id=raw["id"],
+            slug=raw["slug"],
+            name=raw["name"],
+            open_dates=tuple(raw["open_dates"]),
+            postal_code=raw["postal_code"],
         )
 
     def person(key: str, *, device: bool = True) -> StaffPerson:
@@ -557,6 +621,8 @@ def staff(server_url: str) -> StaffData:
         coordinator=person("coordinator"),
         other_coordinator=person("other_coordinator"),
         volunteer=person("volunteer", device=False),
+        course_slug=data["course_slug"],
+        session_today_id=data["session_today_id"],
     )
 
 

@@ -130,6 +130,19 @@ def _bad_rule(page: Page, staff: StaffData, language: str) -> None:
     expect(page.locator("main .errorlist").first).to_be_visible()
 
 
+def _plan_a_date(page: Page, staff: StaffData, language: str) -> None:
+    """From the catalogue to planning a date of its first course."""
+    with page.expect_navigation():
+        page.locator("main a[href$='/new-date/']").first.click()
+    assert page.url.endswith("/new-date/"), page.url
+
+
+def _plan_a_date_wrongly(page: Page, staff: StaffData, language: str) -> None:
+    """Planning a date with nothing filled in."""
+    _plan_a_date(page, staff, language)
+    _submit_empty(page, staff, language)
+
+
 def _shown_device(page: Page, staff: StaffData, language: str) -> None:
     """From the desk to a device's page, by its tag."""
     page.locator("#id_tag").fill("browser-shown")
@@ -219,6 +232,22 @@ PAGES: dict[str, StaffPage] = {
     "lending-rules-errors": StaffPage(
         _organisation("lending/rules/"), who="org_admin", then=_bad_rule
     ),
+    "learning-sessions": StaffPage(_site("courses/"), who="coordinator"),
+    "learning-roster": StaffPage(
+        lambda s: f"/staff/sites/{s.site.id}/courses/dates/{s.session_today_id}/",
+        who="coordinator",
+    ),
+    "learning-catalogue": StaffPage(_site("courses/catalogue/"), who="coordinator"),
+    "learning-course-add": StaffPage(_site("courses/catalogue/new/"), who="coordinator"),
+    "learning-course-add-errors": StaffPage(
+        _site("courses/catalogue/new/"), who="coordinator", then=_submit_empty
+    ),
+    "learning-session-add": StaffPage(
+        _site("courses/catalogue/"), who="coordinator", then=_plan_a_date
+    ),
+    "learning-session-add-errors": StaffPage(
+        _site("courses/catalogue/"), who="coordinator", then=_plan_a_date_wrongly
+    ),
     "lending-borrowers": StaffPage(_site("lending/borrowers/"), who="coordinator"),
     "lending-borrowers-errors": StaffPage(
         _site("lending/borrowers/"), who="coordinator", then=_submit_empty
@@ -245,7 +274,7 @@ CASES = (
         # English on a phone.
         (kind, language, width)
         for kind in PAGES
-        if kind.startswith("lending")
+        if kind.startswith(("lending", "learning"))
         for language, width in (("fr", 1280), ("en", 320))
     ]
 )

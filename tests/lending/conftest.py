@@ -1,28 +1,3 @@
-"""The lending tests read the services' messages in English, the source language; `clock` sets
-the time the services see (a Monday morning, 23 November 2026, unless a test moves it)."""
+"""The lending tests read the services' messages in English and set the clock (`tests/clock.py`)."""
 
-from __future__ import annotations
-
-from collections.abc import Iterator
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-import pytest
-from django.utils import timezone, translation
-
-MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Brussels"))
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> type:
-    class Clock:
-        now = MONDAY
-
-    monkeypatch.setattr(timezone, "now", lambda: Clock.now)
-    return Clock
+from tests.clock import MONDAY, _english, clock  # noqa: F401 (fixtures)

@@ -28,7 +28,7 @@ from lending.models import Borrower, Device, Hold, Loan
 from network.models import Site
 from tests import factories
 from tests.cast import signed_in, text, url
-from tests.lending.conftest import MONDAY
+from tests.clock import MONDAY
 from tests.lending.helpers import borrower, device, lend
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("territory")]

@@ -21,7 +21,7 @@ NOW = datetime(2026, 6, 15, 3, 15, tzinfo=ZoneInfo("Europe/Brussels"))
 
 
 def test_the_apps_register_their_personal_data():
-    assert personal_data.names() == ["appointments", "referrals", "borrowers"]
+    assert personal_data.names() == ["appointments", "referrals", "borrowers", "registrations"]
     assert personal_data["referrals"].fields == ("name", "phone", "email", "question")
 
 
@@ -80,7 +80,12 @@ def test_a_persons_data_is_found_in_every_registered_kind(cast):
     assert found["referrals"][0]["email"] == "Mia@Example.org"
     assert [row["pk"] for row in found["borrowers"]] == [borrower.pk]
     assert other.pk not in [row["pk"] for row in found["appointments"]]
-    assert personal_data_of() == {"appointments": [], "referrals": [], "borrowers": []}
+    assert personal_data_of() == {
+        "appointments": [],
+        "referrals": [],
+        "borrowers": [],
+        "registrations": [],
+    }
 
 
 def test_erased_data_is_no_longer_found(cast):
