@@ -55,6 +55,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
         Can.ISSUE_VISITOR_CODES,
         Can.MANAGE_DEVICES,
         Can.MANAGE_COURSES,
+        Can.WRITE_HELP_CARDS,
     },
     Role.ORG_ADMIN: _SITE_WORK
     | {
@@ -68,6 +69,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
         Can.MANAGE_DEVICES,
         Can.SET_LENDING_RULES,
         Can.MANAGE_COURSES,
+        Can.WRITE_HELP_CARDS,
     },
     Role.REFERRER: frozenset({Can.REFER}),
     Role.ANALYST: frozenset({Can.VIEW_FIGURES}),

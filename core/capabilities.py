@@ -29,3 +29,4 @@ class Can(StrEnum):
     SET_LENDING_RULES = "set_lending_rules"  # an organisation's lending rules and loan agreement
     RUN_SESSIONS = "run_sessions"  # a session's roster: attendance, walk-ins
     MANAGE_COURSES = "manage_courses"  # the course catalogue and its sessions; cancel a session
+    WRITE_HELP_CARDS = "write_help_cards"  # write help cards and publish new versions

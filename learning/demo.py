@@ -95,3 +95,118 @@ def demo_courses_load() -> int:
         batch_size=500,
     )
     return len(created)
+
+
+# (slug, theme code, {language: (title, summary, steps)}): demo cards, marked as demo.
+DEMO_CARDS = (
+    (
+        "demo-itsme",
+        "eid-itsme",
+        {
+            "nl": (
+                "Aanmelden met itsme (demo)",
+                "Zo meld je je aan bij een overheidsdienst met de itsme-app.",
+                "Kies op de website: aanmelden met itsme.\nTyp je gsm-nummer.\n"
+                "Open de itsme-app op je gsm.\nKijk of de naam van de website klopt.\n"
+                "Bevestig met je itsme-code.",
+            ),
+            "fr": (
+                "Se connecter avec itsme (démo)",
+                "Comment vous connecter à un service public avec l’app itsme.",
+                "Sur le site, choisissez : se connecter avec itsme.\nTapez votre numéro de GSM.\n"
+                "Ouvrez l’app itsme sur votre GSM.\nVérifiez le nom du site.\n"
+                "Confirmez avec votre code itsme.",
+            ),
+            "en": (
+                "Signing in with itsme (demo)",
+                "How to sign in to a public service with the itsme app.",
+                "On the website, choose: sign in with itsme.\nType your mobile number.\n"
+                "Open the itsme app on your phone.\nCheck the name of the website.\n"
+                "Confirm with your itsme code.",
+            ),
+        },
+    ),
+    (
+        "demo-phishing",
+        "safety",
+        {
+            "nl": (
+                "Valse berichten herkennen (demo)",
+                "Zo herken je een bericht dat je geld of gegevens wil stelen.",
+                "Vraagt het bericht om snel te klikken of te betalen? Wees op je hoede.\n"
+                "Kijk naar de afzender: klopt het adres?\nKlik niet op de link.\n"
+                "Twijfel je? Bel de organisatie zelf, met het nummer op hun website.\n"
+                "Stuur het bericht door naar suspicious@safeonweb.be.",
+            ),
+            "fr": (
+                "Reconnaître les faux messages (démo)",
+                "Comment reconnaître un message qui veut voler votre argent ou vos données.",
+                "Le message vous presse de cliquer ou de payer ? Méfiez-vous.\n"
+                "Regardez l’expéditeur : l’adresse est-elle correcte ?\n"
+                "Ne cliquez pas sur le lien.\n"
+                "Un doute ? Appelez vous-même l’organisation, au numéro de son site.\n"
+                "Transférez le message à suspicious@safeonweb.be.",
+            ),
+            "en": (
+                "Spotting fake messages (demo)",
+                "How to recognise a message that wants to steal your money or data.",
+                "Does the message rush you to click or pay? Be careful.\n"
+                "Look at the sender: is the address right?\nDo not click the link.\n"
+                "In doubt? Call the organisation yourself, on the number on its website.\n"
+                "Forward the message to suspicious@safeonweb.be.",
+            ),
+        },
+    ),
+    (
+        "demo-ebox",
+        "ebox",
+        {
+            "nl": (
+                "Je eBox openen (demo)",
+                "Zo lees je de brieven van de overheid in je eBox.",
+                "Ga naar myebox.be.\nMeld je aan met itsme of je eID.\n"
+                "Klik op een bericht om het te openen.\nBewaar belangrijke brieven als pdf.",
+            ),
+            "en": (
+                "Opening your eBox (demo)",
+                "How to read the government's letters in your eBox.",
+                "Go to myebox.be.\nSign in with itsme or your eID.\n"
+                "Click a message to open it.\nSave important letters as a PDF.",
+            ),
+        },
+    ),
+)
+
+
+def demo_cards_load() -> int:
+    """The demo help cards, owned by the first demo organisation; returns how many. Loaded
+    again, they are replaced."""
+    from learning.models import HelpCard, HelpCardVersion
+    from network.models import Organisation, Theme
+
+    HelpCard.objects.filter(is_demo=True).delete()
+    owner = Organisation.objects.filter(is_demo=True).order_by("pk").first()
+    if owner is None:
+        return 0
+    themes = {theme.code: theme for theme in Theme.objects.all()}
+    now = timezone.now()
+    made = 0
+    for slug, theme_code, texts in DEMO_CARDS:
+        card = HelpCard.objects.create(
+            organisation=owner, slug=slug, theme=themes.get(theme_code), is_demo=True
+        )
+        HelpCardVersion.objects.bulk_create(
+            HelpCardVersion(
+                card=card,
+                language=language,
+                version=1,
+                title=title,
+                summary=summary,
+                steps=steps,
+                checked_on=now.date(),
+                created_at=now,
+            )
+            for language, (title, summary, steps) in texts.items()
+        )
+        made += 1
+    return made

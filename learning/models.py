@@ -220,3 +220,110 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class HelpCard(models.Model):
+    """A short step-by-step guide to a question that comes back every day (itsme, the eBox, a
+    bank app, spotting phishing). Written by one organisation, used by every Digipunt. Its text
+    lives in versions per language (`HelpCardVersion`); the newest version of a language is the
+    one shown."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="help_cards"
+    )
+    slug = models.SlugField(max_length=80, unique=True)
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="help_cards",
+        verbose_name=_("theme"),
+    )
+    is_published = models.BooleanField(_("on the public website"), default=True)
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("help card")
+        verbose_name_plural = _("help cards")
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class HelpCardVersion(models.Model):
+    """One version of a help card in one language; never changed (a correction is a new
+    version), with the date someone last checked that the steps still work."""
+
+    card = models.ForeignKey(HelpCard, on_delete=models.CASCADE, related_name="versions")
+    language = models.CharField(_("language"), max_length=4, choices=settings.LANGUAGES)
+    version = models.PositiveSmallIntegerField()
+    title = models.CharField(_("title"), max_length=120)
+    summary = models.CharField(_("in one sentence"), max_length=300)
+    # One step per line, in order.
+    steps = models.TextField(_("steps"), max_length=4000)
+    checked_on = models.DateField(_("last checked"))
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["card", "language", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["card", "language", "version"], name="help_card_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card_id} {self.language} v{self.version}"
+
+    @property
+    def step_list(self) -> list[str]:
+        return [line.strip() for line in self.steps.splitlines() if line.strip()]
+
+
+class HelpCardCount(models.Model):
+    """How often a card was opened on the public website and sent by a helper, per day: counts
+    only, no one's data."""
+
+    card = models.ForeignKey(HelpCard, on_delete=models.CASCADE, related_name="counts")
+    day = models.DateField()
+    opened = models.PositiveIntegerField(default=0)
+    sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["card", "day"], name="help_card_count_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card_id} {self.day}"
+
+
+class SelfCheck(models.Model):
+    """One anonymous skills self-check: the answers only (no name, no address, no time of day).
+    Taken for a course session before or after it, the answers feed a before-and-after
+    comparison that is only shown in aggregate."""
+
+    class Moment(models.TextChoices):
+        BEFORE = "before", _("Before the course")
+        AFTER = "after", _("After the course")
+
+    taken_on = models.DateField()
+    language = models.CharField(max_length=4)
+    # One answer per question of `learning.self_check.QUESTIONS`, 0 (not yet) to 3.
+    answers = models.JSONField()
+    session = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="self_checks"
+    )
+    moment = models.CharField(max_length=6, choices=Moment.choices, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["session", "moment"], name="selfcheck_session_moment")]
+
+    def __str__(self) -> str:
+        return f"{self.taken_on} {self.moment}"

@@ -291,6 +291,7 @@ MATRIX: dict[str, Row] = {
     # The dates and rosters: everyone who works at the site; the catalogue, planning and
     # cancelling: coordinators and organisation admins (a volunteer sees the site: 403).
     "learning:sessions": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "learning:figures": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
     "learning:courses": Row(
         kwargs=gent_a, other_org=aalst, allowed=SITE_EDITORS, forbidden=frozenset({"volunteer"})
     ),
@@ -313,6 +314,18 @@ MATRIX: dict[str, Row] = {
         kwargs=lambda cast: _learning().matrix_session(cast),
         other_org=lambda cast: _learning().matrix_session(cast, other_org=True),
         allowed=SITE_VIEWERS,
+    ),
+    # Help cards: everyone at the site sends them; coordinators and org admins write them.
+    "learning:cards-staff": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "learning:card-send": Row(kwargs=gent_a, other_org=aalst, allowed=SITE_VIEWERS),
+    "learning:card-add": Row(
+        kwargs=gent_a, other_org=aalst, allowed=SITE_EDITORS, forbidden=frozenset({"volunteer"})
+    ),
+    "learning:card-edit": Row(
+        kwargs=lambda cast: _learning().matrix_card(cast),
+        other_org=lambda cast: _learning().matrix_card(cast, other_org=True),
+        allowed=SITE_EDITORS,
+        forbidden=frozenset({"volunteer"}),
     ),
     # A walk-in with no name: a clear message on the roster (400), nothing added.
     "learning:session-action": Row(

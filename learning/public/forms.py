@@ -94,3 +94,39 @@ class RegistrationForm(forms.Form):
         required=False,
         choices=[("", _("I would rather not say")), *Registration.AgeBand.choices],
     )
+
+
+class SelfCheckForm(forms.Form):
+    """The ten questions of the self-check (each "not yet" to "I could show someone else"), and
+    optionally a postal code to suggest places nearby; a session and moment when a course asks
+    for it before or after."""
+
+    place = forms.CharField(
+        label=_("Your postal code (optional)"),
+        help_text=_("To suggest courses and Digipunten near you. It is not kept."),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+    )
+    session = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    moment = forms.CharField(required=False, max_length=6, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from learning.self_check import ANSWERS, QUESTIONS
+
+        super().__init__(*args, **kwargs)
+        for n, (_area, question) in enumerate(QUESTIONS):
+            self.fields[f"q{n}"] = forms.TypedChoiceField(
+                label=question,
+                choices=ANSWERS,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose one answer.")},
+            )
+        # The questions first, then the place.
+        self.order_fields([f"q{n}" for n in range(len(QUESTIONS))] + ["place"])
+
+    def answers(self) -> list[int]:
+        from learning.self_check import QUESTIONS
+
+        return [self.cleaned_data[f"q{n}"] for n in range(len(QUESTIONS))]

@@ -11,4 +11,7 @@ urlpatterns = [
     path("courses/digipunt/<slug:slug>.ics", views.site_feed, name="site-feed"),
     path("courses/registration/<str:token>/", views.manage, name="manage"),
     path("courses/<slug:slug>/", views.course, name="course"),
+    path("help-cards/", views.cards, name="cards"),
+    path("skills-check/", views.self_check, name="self-check"),
+    path("help-cards/<slug:slug>/", views.card, name="card"),
 ]

@@ -25,9 +25,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.forms import add_service_errors
-from learning import calendar, digcomp, selectors, services
-from learning.models import Course, Registration, Session
-from learning.public.forms import CourseFinderForm, RegistrationForm
+from learning import calendar, digcomp, help_cards, selectors, services
+from learning import self_check as self_checks
+from learning.models import Course, HelpCard, Registration, Session
+from learning.public.forms import CourseFinderForm, RegistrationForm, SelfCheckForm
 from network.models import Site
 from territory.selectors import resolve_place
 
@@ -280,3 +281,100 @@ def site_feed(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(content, content_type=calendar.CONTENT_TYPE)
     response["Content-Disposition"] = f'inline; filename="{site.slug}.ics"'
     return response
+
+
+# --- help cards -------------------------------------------------------------------------------
+
+
+@require_GET
+def cards(request: HttpRequest) -> HttpResponse:
+    """Every help card, by theme, in the page's language where it has one."""
+    rows = help_cards.cards_with_titles(_language())
+    groups: dict[str, list[Any]] = {}
+    for card, version in rows:
+        name = str(card.theme.name) if card.theme else ""
+        groups.setdefault(name, []).append((card, version))
+    context = {"groups": sorted(groups.items(), key=lambda item: (item[0] == "", item[0]))}
+    return render(request, "learning/public/cards.html", context)
+
+
+@require_GET
+def card(request: HttpRequest, slug: str) -> HttpResponse:
+    """One help card, on a phone or printed on one A4 or A5 page (`?paper=a5`)."""
+    found = (
+        HelpCard.objects.filter(slug=slug, is_published=True)
+        .select_related("organisation", "theme")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    version = help_cards.current_version(found, _language())
+    if version is None:
+        raise Http404
+    help_cards.card_opened(found)
+    context = {
+        "card": found,
+        "version": version,
+        "other_language": version.language != _language(),
+        "paper": "a5" if request.GET.get("paper") == "a5" else "a4",
+    }
+    return render(request, "learning/public/card.html", context)
+
+
+# --- the skills self-check --------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def self_check(request: HttpRequest) -> HttpResponse:
+    """Ten questions, the result in words, and where to go further. Anonymous."""
+    if request.method == "POST":
+        form = SelfCheckForm(request.POST)
+        if form.is_valid():
+            return _self_check_result(request, form)
+        status = 400
+    else:
+        form = SelfCheckForm(
+            initial={"session": request.GET.get("session"), "moment": request.GET.get("moment")}
+        )
+        status = 200
+    return render(request, "learning/public/self_check.html", {"form": form}, status=status)
+
+
+def _self_check_result(request: HttpRequest, form: SelfCheckForm) -> HttpResponse:
+    data = form.cleaned_data
+    session = None
+    if data.get("session"):
+        session = Session.objects.filter(pk=data["session"], course__is_published=True).first()
+    answers = form.answers()
+    self_checks.self_check_record(
+        answers=answers, language=_language(), session=session, moment=data.get("moment") or ""
+    )
+    areas = self_checks.result(answers)
+    weakest = [area.code for area in areas[:2]]
+    origin = None
+    if data["place"]:
+        resolution = resolve_place(data["place"])
+        if resolution.status == "found":
+            origin = resolution.place
+    suggested: list[Any] = []
+    for code in weakest:
+        found = selectors.find_sessions(
+            origin,
+            selectors.CourseFilters(area=code, beginners=True),
+            now=timezone.now(),
+        )
+        suggested.extend(hit for hit in found.hits if hit not in suggested)
+    themes = {self_checks.AREA_THEMES[code] for code in weakest}
+    cards_found = [
+        (card, version)
+        for card, version in help_cards.cards_with_titles(_language())
+        if card.theme and card.theme.code in themes
+    ]
+    context = {
+        "areas": areas,
+        "sessions": suggested[:5],
+        "cards": cards_found[:5],
+        "place": data["place"],
+        "origin": origin,
+    }
+    return render(request, "learning/public/self_check_result.html", context)

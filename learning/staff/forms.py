@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from learning import digcomp
@@ -140,3 +141,55 @@ class CancelSessionForm(forms.Form):
         required=False,
         help_text=_("For example: the trainer is ill. A new date follows."),
     )
+
+
+class HelpCardForm(forms.Form):
+    """One version of a help card in one language (the first, or a new one)."""
+
+    language = forms.ChoiceField(label=_("Language of this text"), choices=settings.LANGUAGES)
+    title = forms.CharField(label=_("Title"), max_length=120)
+    summary = forms.CharField(label=_("In one sentence: what it helps with"), max_length=300)
+    steps = forms.CharField(
+        label=_("Steps, one per line"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=4000,
+        help_text=_("Short sentences, one action each: “Open the itsme app.”"),
+    )
+    checked_on = forms.DateField(
+        label=_("Last checked on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day you tried the steps yourself."),
+    )
+
+
+class NewHelpCardForm(HelpCardForm):
+    theme = forms.ChoiceField(
+        label=_("Theme"),
+        required=False,
+        choices=lambda: [("", _("No theme")), *((t.code, t.name) for t in themes_cached())],
+    )
+
+
+class SendCardForm(forms.Form):
+    """Send a help card's link to a resident: nothing of the address is kept."""
+
+    card = forms.ChoiceField(label=_("Help card"), choices=())
+    phone = forms.CharField(
+        label=_("Mobile phone number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    email = forms.CharField(
+        label=_("Email address"),
+        max_length=254,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "off"}),
+    )
+    language = forms.ChoiceField(label=_("In"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args: Any, cards: list[tuple[Any, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["card"].choices = [("", _("Choose…"))] + [
+            (card.slug, version.title) for card, version in cards
+        ]

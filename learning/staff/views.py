@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import staff_view
 from accounts.permissions import Can, capabilities_at, site_for
 from core.forms import add_service_errors
-from learning import selectors, services
+from learning import selectors, self_check, services
+from learning.figures import MONTH_CHOICES, learning_figures
 from learning.models import Registration, Session
 from learning.staff.forms import (
     AttendanceForm,
@@ -173,6 +174,8 @@ def _session_context(request: HttpRequest, site: Any, session: Session, **forms:
         "cancel_form": forms.get("cancel_form") or CancelSessionForm(),
         "can": capabilities_at(request.user, site),
         "now": timezone.now(),
+        "comparison": self_check.comparison(session),
+        "min_group": self_check.MIN_GROUP,
     }
 
 
@@ -263,3 +266,21 @@ def session_action(
                 messages.success(request, _("The registration is cancelled."))
         return back
     return back
+
+
+@staff_view
+@require_GET
+def figures(request: HttpRequest, site_id: int) -> HttpResponse:
+    """The site's learning figures over the last months (`?months=` 3, 6, 12 or 24)."""
+    site = site_for(request.user, site_id, Can.RUN_SESSIONS)
+    raw = request.GET.get("months", "")
+    months = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 3 else 12
+    context = {
+        "site": site,
+        "current_site": site,
+        "figures": learning_figures(site, months),
+        "months": months if months in MONTH_CHOICES else 12,
+        "choices": MONTH_CHOICES,
+        "can": capabilities_at(request.user, site),
+    }
+    return render(request, "learning/staff/figures.html", context)

@@ -10,6 +10,7 @@ reads the query string: bad values fall back to the defaults, never to an error.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import segno
@@ -31,6 +32,8 @@ from lending.models import Device
 # More device ids than this in one address are left out (a site's whole inventory is printed by
 # asking for no id at all).
 MAX_CHOSEN = 500
+# One page prints at most this many sheets; a larger inventory is printed in parts (`start`).
+MAX_SHEETS = 10
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class Label:
     qr: SafeString
 
 
+@lru_cache(maxsize=4096)
 def qr_svg(tag: str) -> SafeString:
     """The tag as an inline SVG QR code, sized by its container (no width or height), with the
     standard quiet zone of four modules. Always a full QR code: a Micro QR code would be smaller
@@ -108,8 +112,16 @@ def labels(request: HttpRequest, site_id: int) -> HttpResponse:
         devices = list(selectors.devices_at(site).filter(pk__in=chosen))
     else:
         devices = list(selectors.bookable_devices_at(site))  # not retired, not lost
+    # A large inventory is printed in parts of at most MAX_SHEETS sheets.
+    total = len(devices)
+    raw_start = request.GET.get("start", "")
+    start = int(raw_start) if raw_start.isascii() and raw_start.isdigit() else 0
+    start = start if start < total else 0
+    room = layout.per_sheet * MAX_SHEETS - skip
+    devices = devices[start : start + room]
     items = [Label(device=device, qr=qr_svg(device.asset_tag)) for device in devices]
     sheets = fill_sheets(items, layout, skip)
+    following = start + room if start + room < total else None
     context = {
         "site": site,
         "current_site": site,
@@ -118,6 +130,9 @@ def labels(request: HttpRequest, site_id: int) -> HttpResponse:
         "chosen": [device.pk for device in devices] if asked else [],
         "asked": bool(asked),
         "count": len(items),
+        "total": total,
+        "first": start + 1,
+        "following": following,
         "sheets": sheets,
         "skip": skip,
         # A number that was typed but cannot be used (printing starts at the first label).

@@ -233,6 +233,16 @@ PAGES: dict[str, StaffPage] = {
         _organisation("lending/rules/"), who="org_admin", then=_bad_rule
     ),
     "learning-sessions": StaffPage(_site("courses/"), who="coordinator"),
+    "learning-cards": StaffPage(_site("help-cards/"), who="coordinator"),
+    "learning-figures": StaffPage(_site("courses/figures/"), who="coordinator"),
+    "learning-card-add": StaffPage(_site("help-cards/new/"), who="coordinator"),
+    "learning-card-add-errors": StaffPage(
+        _site("help-cards/new/"), who="coordinator", then=_submit_empty
+    ),
+    "learning-card-send": StaffPage(_site("help-cards/send/"), who="coordinator"),
+    "learning-card-send-errors": StaffPage(
+        _site("help-cards/send/"), who="coordinator", then=_submit_empty
+    ),
     "learning-roster": StaffPage(
         lambda s: f"/staff/sites/{s.site.id}/courses/dates/{s.session_today_id}/",
         who="coordinator",

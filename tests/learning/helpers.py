@@ -85,3 +85,25 @@ def matrix_session(cast: Cast, *, other_org: bool = False, action: str = "") -> 
     if action:
         kwargs["action"] = action
     return kwargs
+
+
+def matrix_card(cast: Cast, *, other_org: bool = False) -> dict[str, object]:
+    """URL kwargs of a help card of gent_a's organisation (of Aalst's for `other_org`)."""
+    from datetime import date
+
+    from learning import help_cards
+
+    site = cast.aalst if other_org else cast.gent_a
+    card = help_cards.card_create(
+        actor=None,
+        organisation=site.organisation,
+        theme=None,
+        data={
+            "title": f"Card {Course.objects.count()} {site.pk}",
+            "summary": "A card.",
+            "steps": "One step.",
+            "language": "en",
+            "checked_on": date(2026, 1, 1),
+        },
+    )
+    return {"site_id": site.pk, "card_id": card.pk}

@@ -241,3 +241,39 @@ def test_a_date_whose_registration_closed_is_not_offered(client, cast, clock):
     assert "Closed date course" not in text(client.get(url("learning:finder")))
     page = text(client.get(url("learning:course", slug=item.slug)))
     assert "No dates planned at the moment" in page
+
+
+def test_the_figures_count_places_attendance_areas_and_ages(cast, clock):
+    from learning import services
+    from learning.figures import learning_figures
+
+    item = session(cast.gent_a, course(cast.gent_a, competences=",2.1,4.2,"), capacity=4)
+    here = register(item, "Here", phone="+32470000001", age_band="65_79")
+    away = register(item, "Away", phone="+32470000002")
+    register(item, "Also", phone="+32470000003")
+    cancelled = session(cast.gent_a, course(cast.gent_a), capacity=10)
+    services.session_cancel(actor=None, session=cancelled)
+    clock.now = item.starts_at
+    services.attendance_record(actor=None, session=item, present={here.pk}, absent={away.pk})
+    services.walk_in_add(actor=None, session=item, name="Jan")
+    clock.now = item.ends_at + timedelta(days=1)
+
+    figures = learning_figures(cast.gent_a, 3, today=timezone.localdate())
+
+    assert (figures.sessions, figures.cancelled) == (2, 1)
+    assert (figures.places_taken, figures.places, figures.fill_rate) == (3, 4, 75)
+    assert (figures.with_place, figures.came, figures.did_not_come, figures.walk_ins) == (
+        3,
+        1,
+        1,
+        1,
+    )
+    assert (figures.attendance_rate, figures.no_show_rate) == (50, 50)
+    areas = {code: n for code, _title, n in figures.by_area}
+    assert areas == {"1": 0, "2": 2, "3": 0, "4": 2, "5": 0}  # "Here" and the walk-in came
+    ages = {code: n for code, _label, n in figures.by_age}
+    assert ages["65_79"] == 1
+    page = signed_in(cast.volunteer).get(
+        url("learning:figures", site_id=cast.gent_a.pk), {"months": "x"}
+    )
+    assert page.status_code == 200

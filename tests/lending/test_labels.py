@@ -294,3 +294,20 @@ def test_the_device_pages_link_to_the_labels(cast):
 
     assert f'<a href="{labels}">Print QR labels</a>' in devices.content.decode()
     assert f'<a href="{labels}?device={item.pk}">Print its QR label</a>' in one.content.decode()
+
+
+def test_a_large_inventory_prints_in_parts(cast):
+    from lending.staff.labels import MAX_SHEETS
+
+    for n in range(24 * MAX_SHEETS + 5):
+        device(cast.gent_a, f"T-{n:04d}")
+    client = signed_in(cast.volunteer)
+    page = url("lending:labels", site_id=cast.gent_a.pk)
+
+    first = client.get(page, {"layout": "L7160"})
+    rest = client.get(page, {"layout": "L7160", "start": str(21 * MAX_SHEETS)})
+
+    assert first.content.decode().count('class="qr"') == 21 * MAX_SHEETS
+    assert "The next labels" in text(first)
+    assert rest.content.decode().count('class="qr"') == 3 * MAX_SHEETS + 5
+    assert client.get(page, {"start": "x"}).status_code == 200

@@ -7,7 +7,7 @@ It lives in the top layer because it fills every domain: the sites (network), th
 from django.core.management.base import BaseCommand, CommandParser
 
 from appointments.demo import demo_booking_enable
-from learning.demo import demo_courses_load
+from learning.demo import demo_cards_load, demo_courses_load
 from lending.demo import demo_devices_load
 from network.demo import demo_network_load
 
@@ -27,3 +27,4 @@ class Command(BaseCommand):
         self.stdout.write(f"{devices} demo devices at the demo sites that lend devices.")
         sessions = demo_courses_load()
         self.stdout.write(f"{sessions} demo course dates at the demo sites that give courses.")
+        self.stdout.write(f"{demo_cards_load()} demo help cards.")
