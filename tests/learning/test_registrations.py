@@ -182,3 +182,24 @@ def test_participants_data_is_erased_after_the_retention_period(site, clock, set
     assert result.erased["registrations"] == 1
     assert (participant.name, participant.email, participant.erased_at) == ("", "", clock.now)
     assert participant.status == "confirmed"  # the row and its counts stay
+
+
+def test_the_reminders_go_the_day_before_once_to_those_with_a_place(
+    site, clock, django_capture_on_commit_callbacks
+):
+    from learning.reminders import sessions_send_reminders
+
+    item = session(site, course(site), capacity=1)
+    register(item, "Has a place", email="a@example.org", phone="")
+    register(item, "Waits", email="b@example.org", phone="")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        too_early = sessions_send_reminders(now=item.starts_at - timedelta(hours=40))
+        sent = sessions_send_reminders(now=item.starts_at - timedelta(hours=20))
+        again = sessions_send_reminders(now=item.starts_at - timedelta(hours=19))
+
+    assert (too_early, sent, again) == (0, 1, 0)
+    [message] = mail.outbox
+    assert message.to == ["a@example.org"]
+    assert "your course is tomorrow" in message.body
