@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from pathlib import Path
 
 import pytest
@@ -96,13 +97,41 @@ def test_the_documented_production_environment_passes_check_deploy_without_warni
             values[name] = value
     # The check needs no database server; the rest is exactly the documented environment.
     values["DATABASE_URL"] = f"sqlite:///{tmp_path / 'check.sqlite3'}"
-    env = {"PATH": "/usr/bin:/bin", "DIGIPUNT_VAR_DIR": str(tmp_path), **values}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+
+    def check(secret_key: str) -> subprocess.CompletedProcess[str]:
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "DIGIPUNT_VAR_DIR": str(tmp_path),
+            **values,
+            "SECRET_KEY": secret_key,
+        }
+        return subprocess.run(
+            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+
+    # With the placeholder as it stands in the file, the check fails and says why.
+    placeholder = check(values["SECRET_KEY"])
+    assert placeholder.returncode != 0
+    assert "accounts.E001" in placeholder.stdout + placeholder.stderr
+    # With a key made as the file says, no issue at all.
+    result = check(secrets.token_urlsafe(50))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_documented_production_environment_can_be_read_by_a_shell(tmp_path):
+    import subprocess
+
+    example = ROOT / "deploy" / "production.env.example"
+    result = subprocess.run(
+        ["/bin/sh", "-c", f"set -a; . '{example}'; printf '%s' \"$DEFAULT_FROM_EMAIL\""],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "no-reply@digipunt.example.be"
