@@ -487,7 +487,14 @@ def planned(starts, capacity):
 
 
 if not course.sessions.exists():
-    planned(_tz.now() + timedelta(days=7), 200)
+    # Six days ahead at 10:00, before every demo date (a week and two weeks ahead at 14:00), so
+    # that it is the first result of a search near the site whatever the time of the run.
+    from datetime import datetime as _datetime
+    from datetime import time as _time
+    from zoneinfo import ZoneInfo as _Zone
+
+    _day = _tz.localdate() + timedelta(days=6)
+    planned(_datetime.combine(_day, _time(10, 0), tzinfo=_Zone("Europe/Brussels")), 200)
     soon = planned(_tz.now() + timedelta(minutes=30), 25)
     for n in range(20):
         Registration.objects.create(
