@@ -459,18 +459,25 @@ def _promote_first_waiting(session: Session, now: datetime) -> Registration | No
 # --- attendance -------------------------------------------------------------------------------
 
 
+def _lock_not_cancelled(session: Session) -> Session:
+    """The session's row, locked for the rest of the transaction (with its course and site);
+    refused when the session was cancelled."""
+    locked = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("course", "site")
+        .get(pk=session.pk)
+    )
+    if locked.status == Session.Status.CANCELLED:
+        raise ValidationError(_("This session is cancelled."), code="cancelled")
+    return locked
+
+
 def attendance_record(*, actor: User, session: Session, present: set[int], absent: set[int]) -> int:
     """Record who came (`present`) and who did not (`absent`), by registration id, for the
     session's participants with a place; returns how many changed."""
     changed = 0
     with transaction.atomic():
-        locked = (
-            Session.objects.select_for_update(of=("self",))
-            .select_related("course")
-            .get(pk=session.pk)
-        )
-        if locked.status == Session.Status.CANCELLED:
-            raise ValidationError(_("This session is cancelled."), code="cancelled")
+        locked = _lock_not_cancelled(session)
         if locked.starts_at > timezone.now() + timedelta(hours=1):
             raise ValidationError(
                 _("Attendance is taken on the day, from an hour before the start."),
@@ -502,13 +509,7 @@ def walk_in_add(*, actor: User, session: Session, name: str) -> Registration:
         raise ValidationError({"name": [_("Write the first name of who came.")]})
     now = timezone.now()
     with transaction.atomic():
-        locked = (
-            Session.objects.select_for_update(of=("self",))
-            .select_related("course")
-            .get(pk=session.pk)
-        )
-        if locked.status == Session.Status.CANCELLED:
-            raise ValidationError(_("This session is cancelled."), code="cancelled")
+        locked = _lock_not_cancelled(session)
         registration = Registration(
             session=locked,
             token_hash=links.token_hash(links.new_token()),
