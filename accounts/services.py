@@ -206,7 +206,7 @@ def _check_existing_account(
         raise ValidationError(
             _("This account is switched off. Please ask the person who invited you.")
         )
-    paused_until = throttle.login_paused_until(email=email, ip_address=ip_address)
+    paused_until, attempt = throttle.attempt_begin(email=email, ip_address=ip_address)
     if paused_until is not None:
         raise ValidationError(
             {
@@ -216,10 +216,12 @@ def _check_existing_account(
                 % {"time": time_format(timezone.localtime(paused_until), "H:i")}
             }
         )
-    if not account.check_password(password):
-        # Outside any transaction, so the failure is kept although the request fails.
-        throttle.failed_login_record(email=email, ip_address=ip_address)
-        raise ValidationError({"password": _("This is not the password of your account.")})
+    if account.check_password(password):
+        if attempt is not None:
+            attempt.delete()
+        return
+    # The failure, recorded before the check, is kept although the request fails.
+    raise ValidationError({"password": _("This is not the password of your account.")})
 
 
 # -- memberships ---------------------------------------------------------------------------------

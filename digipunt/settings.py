@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "notifications",
+    "throttling",
     "questions",
     "appointments",
     "referrals",
@@ -69,6 +70,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response, static files too.
+    "core.security_headers.SecurityHeadersMiddleware",
     # 304 Not Modified for a request whose If-None-Match matches the page's ETag.
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -211,6 +214,11 @@ CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Content-Security-Policy (core/security_headers.py): extra sources as directive=source items,
+# report-only while trying a change out, and where browsers report violations.
+CSP_EXTRA_SOURCES = env_list("CSP_EXTRA_SOURCES", [])
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+CSP_REPORT_URI = env_str("CSP_REPORT_URI", "")
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (see docs/operations.md).
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -227,7 +235,49 @@ LOGIN_FAILURES_ALLOWED = env_int("LOGIN_FAILURES_ALLOWED", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 30 * 60)
 # Per address it is higher: volunteers of one Digipunt often share one public address.
 LOGIN_FAILURES_ALLOWED_PER_ADDRESS = env_int("LOGIN_FAILURES_ALLOWED_PER_ADDRESS", 20)
+# Across every address, an account is paused only after this many failures, and never for a
+# browser in which its owner signed in before (a stranger cannot lock staff out).
+LOGIN_FAILURES_ALLOWED_PER_ACCOUNT = env_int("LOGIN_FAILURES_ALLOWED_PER_ACCOUNT", 50)
+# How long a browser is remembered as one where its owner signed in (the "known browser" cookie).
+LOGIN_KNOWN_BROWSER_DAYS = env_int("LOGIN_KNOWN_BROWSER_DAYS", 90)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+
+# Flash messages ("Saved: …", which may name a resident) live in the session, never in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Rate limits of public forms and password reset (throttling.services): "attempts/seconds" per
+# address, phone number or email address. The environment may set each (RATE_LIMIT_BOOKING_ADDRESS
+# for "booking-address", …).
+_RATE_LIMIT_DEFAULTS = {
+    # Online booking: a burst from one address, a day from one address, one phone or email.
+    "booking-address": "4/600",
+    "booking-address-day": "20/86400",
+    "booking-contact": "3/86400",
+    # Course registrations (one person often registers for a few courses at once).
+    "registration-address": "8/600",
+    "registration-address-day": "30/86400",
+    "registration-contact": "6/86400",
+    # The anonymous skills self-check.
+    "self-check-address": "20/3600",
+    # Password reset: emails sent per address and per email address.
+    "password-reset-address": "5/3600",
+    "password-reset-email": "3/3600",
+}
+RATE_LIMITS = {
+    name: env_str("RATE_LIMIT_" + name.upper().replace("-", "_"), default)
+    for name, default in _RATE_LIMIT_DEFAULTS.items()
+}
+for _name, _value in RATE_LIMITS.items():
+    _allowed, _slash, _seconds = _value.partition("/")
+    if not (_allowed.isdigit() and _seconds.isdigit() and int(_allowed) > 0 and int(_seconds) > 0):
+        raise ImproperlyConfiguredEnv(
+            f"RATE_LIMIT_{_name.upper().replace('-', '_')}: attempts/seconds like 4/600, "
+            f"not {_value!r}"
+        )
+# A public form sent back sooner than this after it was shown is asked again (no puzzle: a person
+# simply sends it once more); a form shown longer ago than the maximum is asked again too.
+FORM_MIN_SECONDS = env_int("FORM_MIN_SECONDS", 3)
+FORM_MAX_SECONDS = env_int("FORM_MAX_SECONDS", 12 * 60 * 60)
 
 # Email: the console in development; SMTP (or a provider's SMTP relay) from the environment.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -247,6 +297,8 @@ SMS_ACCOUNT_SID = env_str("SMS_ACCOUNT_SID", "")
 SMS_AUTH_TOKEN = env_str("SMS_AUTH_TOKEN", "")
 SMS_FROM = env_str("SMS_FROM", "")
 SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10)
+# Text messages go only to mobile numbers of these countries (ISO codes); "BE,NL" widens it.
+SMS_ALLOWED_REGIONS = env_list("SMS_ALLOWED_REGIONS", ["BE"])
 
 # Retention of residents' personal data (privacy.retention, run daily by purge_personal_data):
 # an appointment's name, phone and email go this many days after it started; a referral's this

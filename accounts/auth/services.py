@@ -24,7 +24,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.auth import throttle, two_factor
+from accounts.auth import known_browsers, throttle, two_factor
 from accounts.models import FailedLogin, User
 from accounts.permissions import needs_two_factor
 from accounts.sessions import TWO_FACTOR_VERIFIED, start_session
@@ -67,14 +67,14 @@ def client_ip(request: HttpRequest) -> str | None:
         return None
 
 
-def _paused(email: str, request: HttpRequest) -> datetime | None:
-    throttle.failed_logins_purge()
-    return throttle.login_paused_until(email=email, ip_address=client_ip(request))
-
-
-def _attempt(email: str, request: HttpRequest) -> FailedLogin:
-    """Count this attempt as failed until it succeeds (see `throttle.failed_login_record`)."""
-    return throttle.failed_login_record(email=email, ip_address=client_ip(request))
+def _begin(email: str, request: HttpRequest) -> tuple[datetime | None, FailedLogin | None]:
+    """The end of a pause, or this attempt counted as failed until it succeeds: checked and
+    counted in one step (`throttle.attempt_begin`)."""
+    return throttle.attempt_begin(
+        email=email,
+        ip_address=client_ip(request),
+        known_browser=known_browsers.is_known(request, email),
+    )
 
 
 # -- the steps ----------------------------------------------------------------------------------
@@ -87,10 +87,9 @@ def password_step(request: HttpRequest, *, email: str, password: str) -> Outcome
     Django's backend hashes the password in both cases).
     """
     email = email.strip().lower()
-    paused_until = _paused(email, request)
-    if paused_until is not None:
+    paused_until, attempt = _begin(email, request)
+    if attempt is None:
         return Outcome(Step.PAUSED, paused_until=paused_until)
-    attempt = _attempt(email, request)
     user = authenticate(request, email=email, password=password)
     if user is None:
         return Outcome(Step.FAILED)
@@ -139,10 +138,9 @@ def code_step(request: HttpRequest, *, code: str) -> Outcome:
     device = two_factor.confirmed_device(user) if user is not None else None
     if user is None or device is None:
         return Outcome(Step.START_AGAIN)
-    paused_until = _paused(user.email, request)
-    if paused_until is not None:
+    paused_until, attempt = _begin(user.email, request)
+    if attempt is None:
         return Outcome(Step.PAUSED, paused_until=paused_until)
-    attempt = _attempt(user.email, request)
     if not two_factor.totp_device_verify(device=device, code=code):
         return Outcome(Step.FAILED)
     attempt.delete()
@@ -155,10 +153,9 @@ def recovery_step(request: HttpRequest, *, code: str) -> Outcome:
     user, backend = second_factor_person(request)
     if user is None or two_factor.confirmed_device(user) is None:
         return Outcome(Step.START_AGAIN)
-    paused_until = _paused(user.email, request)
-    if paused_until is not None:
+    paused_until, attempt = _begin(user.email, request)
+    if attempt is None:
         return Outcome(Step.PAUSED, paused_until=paused_until)
-    attempt = _attempt(user.email, request)
     with transaction.atomic():
         if not two_factor.recovery_code_use(user=user, code=code):
             return Outcome(Step.FAILED)
@@ -245,10 +242,9 @@ def recovery_codes_renew(request: HttpRequest, *, code: str) -> Outcome:
     device = two_factor.confirmed_device(user)
     if device is None:
         return Outcome(Step.START_AGAIN)
-    paused_until = _paused(user.email, request)
-    if paused_until is not None:
+    paused_until, attempt = _begin(user.email, request)
+    if attempt is None:
         return Outcome(Step.PAUSED, paused_until=paused_until)
-    attempt = _attempt(user.email, request)
     if not two_factor.totp_device_verify(device=device, code=code):
         return Outcome(Step.FAILED)
     attempt.delete()

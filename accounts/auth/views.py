@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,12 +22,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.auth import services, two_factor
+from accounts.auth import known_browsers, services, throttle, two_factor
 from accounts.auth.forms import CodeForm, LoginForm, RecoveryCodeForm
 from accounts.auth.services import Step
 from accounts.decorators import staff_view
 from accounts.permissions import needs_two_factor
 from accounts.sessions import TWO_FACTOR_VERIFIED
+from throttling import services as throttling
 
 GET_POST = ["GET", "POST"]
 
@@ -97,9 +99,15 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if outcome.step == Step.NEEDS_CODE:
             return redirect(_with_next("accounts:two-factor-verify", next_url))
         if outcome.step == Step.NEEDS_SETUP:
-            return redirect(_with_next("accounts:two-factor-setup", next_url))
+            return known_browsers.remember(
+                request,
+                redirect(_with_next("accounts:two-factor-setup", next_url)),
+                form.cleaned_data["email"],
+            )
         if outcome.step == Step.SIGNED_IN:
-            return _after_sign_in(next_url)
+            return known_browsers.remember(
+                request, _after_sign_in(next_url), form.cleaned_data["email"]
+            )
         if outcome.step == Step.PAUSED and outcome.paused_until is not None:
             form.add_error(None, _paused_message(outcome.paused_until))
         else:
@@ -157,8 +165,10 @@ def _second_factor_page(
             if outcome.recovery_codes_left is not None:
                 # Probably a lost phone: first to the page where a new one is set up.
                 messages.warning(request, _recovery_left_message(outcome.recovery_codes_left))
-                return redirect(_with_next("accounts:recovery-codes", next_url))
-            return _after_sign_in(next_url)
+                response = redirect(_with_next("accounts:recovery-codes", next_url))
+            else:
+                response = _after_sign_in(next_url)
+            return known_browsers.remember(request, response, person.email)
         if outcome.step == Step.START_AGAIN:
             return _start_again(request, next_url)
         if outcome.step == Step.PAUSED and outcome.paused_until is not None:
@@ -308,6 +318,38 @@ class PasswordResetView(auth_views.PasswordResetView):
         # The public address from the settings, not the Host header of whoever asked.
         return {"site_url": settings.SITE_URL}
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        """Send the email only within the limits per address and per email address (counted
+        for every address typed, with or without an account, so the answer tells nothing)."""
+        free_at = throttling.attempt_take(
+            [
+                (throttling.rule("password-reset-address"), services.client_ip(self.request)),
+                (throttling.rule("password-reset-email"), form.cleaned_data["email"]),
+            ]
+        )
+        if free_at is not None:
+            form.add_error(None, _too_many_message(free_at))
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+
+def _too_many_message(free_at: datetime) -> str:
+    return _(
+        "We received too many requests for this. For everyone's safety, please try again "
+        "at %(time)s."
+    ) % {"time": formats.time_format(timezone.localtime(free_at), "H:i")}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/staff/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # Whoever paused sign-in by guessing, the owner who proved their email starts afresh.
+        throttle.failed_logins_clear(email=self.user.email)
+        return response
+
 
 # Forms of the staff side: never kept by a browser or a proxy (as every staff page).
 password_reset = never_cache(PasswordResetView.as_view())
@@ -316,10 +358,7 @@ password_reset_done = never_cache(
         template_name="accounts/staff/password_reset_done.html"
     )
 )
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="accounts/staff/password_reset_confirm.html",
-    success_url=reverse_lazy("accounts:password-reset-complete"),
-)
+password_reset_confirm = PasswordResetConfirmView.as_view()
 password_reset_complete = never_cache(
     auth_views.PasswordResetCompleteView.as_view(
         template_name="accounts/staff/password_reset_complete.html"
