@@ -246,26 +246,21 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Rate limits of public forms and password reset (throttling.services): "attempts/seconds" per
-# address, phone number or email address. The environment may set each (RATE_LIMIT_BOOKING_ADDRESS
-# for "booking-address", …).
-_RATE_LIMIT_DEFAULTS = {
-    # Online booking: a burst from one address, a day from one address, one phone or email.
-    "booking-address": "4/600",
-    "booking-address-day": "20/86400",
-    "booking-contact": "3/86400",
-    # Course registrations (one person often registers for a few courses at once).
-    "registration-address": "8/600",
-    "registration-address-day": "30/86400",
-    "registration-contact": "6/86400",
-    # The anonymous skills self-check.
-    "self-check-address": "20/3600",
-    # Password reset: emails sent per address and per email address.
-    "password-reset-address": "5/3600",
-    "password-reset-email": "3/3600",
-}
+# address, phone number or email address, counted in the database (shared by every process).
 RATE_LIMITS = {
-    name: env_str("RATE_LIMIT_" + name.upper().replace("-", "_"), default)
-    for name, default in _RATE_LIMIT_DEFAULTS.items()
+    # Online booking: a burst from one address, a day from one address, one phone or email.
+    "booking-address": env_str("RATE_LIMIT_BOOKING_ADDRESS", "4/600"),
+    "booking-address-day": env_str("RATE_LIMIT_BOOKING_ADDRESS_DAY", "20/86400"),
+    "booking-contact": env_str("RATE_LIMIT_BOOKING_CONTACT", "3/86400"),
+    # Course registrations (one person often registers for a few courses at once).
+    "registration-address": env_str("RATE_LIMIT_REGISTRATION_ADDRESS", "8/600"),
+    "registration-address-day": env_str("RATE_LIMIT_REGISTRATION_ADDRESS_DAY", "30/86400"),
+    "registration-contact": env_str("RATE_LIMIT_REGISTRATION_CONTACT", "6/86400"),
+    # The anonymous skills self-check.
+    "self-check-address": env_str("RATE_LIMIT_SELF_CHECK_ADDRESS", "20/3600"),
+    # Password reset: emails sent per address and per email address.
+    "password-reset-address": env_str("RATE_LIMIT_PASSWORD_RESET_ADDRESS", "5/3600"),
+    "password-reset-email": env_str("RATE_LIMIT_PASSWORD_RESET_EMAIL", "3/3600"),
 }
 for _name, _value in RATE_LIMITS.items():
     _allowed, _slash, _seconds = _value.partition("/")
