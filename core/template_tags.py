@@ -16,6 +16,8 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
+from core.human_check import human_check_fields
+
 register = template.Library()
 
 
@@ -38,3 +40,9 @@ def _reversed(name: str, language: str, script_prefix: str, urlconf: str) -> str
 @cache
 def _static(path: str) -> str:
     return static(path)
+
+
+@register.simple_tag
+def human_check() -> str:
+    """Inside a public form: the quiet checks of `core.human_check` (a fresh mark each time)."""
+    return human_check_fields()

@@ -7,7 +7,10 @@ accepted and shown the same way everywhere, and the SMS backend gets what it exp
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
@@ -28,7 +31,34 @@ def normalise_phone(text: str) -> str:
         raise ValidationError({"phone": message}, code="invalid_phone") from None
     if not phonenumbers.is_valid_number(number):
         raise ValidationError({"phone": message}, code="invalid_phone")
+    if phonenumbers.number_type(number) not in PERSONAL_NUMBER_TYPES:
+        # 0800, 0900, 070, 078 and the like: a service's number, never a resident's.
+        raise ValidationError(
+            {
+                "phone": _(
+                    "This is the number of a service (like 0800 or 0900), not of a person. "
+                    "Give your own phone number."
+                )
+            },
+            code="service_number",
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# What a person can be reached at; premium-rate, shared-cost, toll-free, pager and the other
+# service numbers are refused.
+PERSONAL_NUMBER_TYPES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        phonenumbers.PhoneNumberType.VOIP,
+        phonenumbers.PhoneNumberType.PERSONAL_NUMBER,
+    }
+)
+MOBILE_TYPES = frozenset(
+    {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+)
 
 
 def clean_phone_and_email(
@@ -57,12 +87,18 @@ def clean_phone_and_email(
 
 
 def can_receive_sms(phone: str) -> bool:
-    """Whether a stored (E.164) number can get a text message: not a landline."""
+    """Whether a stored (E.164) number gets text messages from us: a mobile number of a country
+    in `SMS_ALLOWED_REGIONS` (Belgium by default). Never a landline or a service number, and
+    not abroad unless the setting says so: anyone can type any number into a public form."""
     try:
         number = phonenumbers.parse(phone, "BE")
     except phonenumbers.NumberParseException:
         return False
-    return phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.FIXED_LINE
+    allowed = {region.upper() for region in settings.SMS_ALLOWED_REGIONS}
+    return (
+        phonenumbers.number_type(number) in MOBILE_TYPES
+        and phonenumbers.region_code_for_number(number) in allowed
+    )
 
 
 def display_phone(e164: str) -> str:
@@ -80,6 +116,10 @@ def display_phone(e164: str) -> str:
 
 
 NAME_MAX_LENGTH = 120
+# A web address in any usual spelling: a scheme, "www.", or a name with a common top-level domain.
+LINK_IN_TEXT = re.compile(
+    r"(?i)(\b[a-z][a-z0-9+.-]*://|\bwww\.|\b[a-z0-9-]+\.(?:com|be|net|org|eu|info|io|ly|me|co|nl|fr|ru|xyz|top|app|link|site|online|click)\b)"
+)
 
 
 def clean_person(
@@ -103,5 +143,11 @@ def clean_person(
         )
     elif not any(character.isalpha() for character in name):
         errors.setdefault("name", []).append(_("Write a name, not a number."))
+    elif LINK_IN_TEXT.search(name) or "@" in name:
+        # A name is never a web address or an email address: such "names" are how a form gets
+        # someone else's message delivered in the platform's name.
+        errors.setdefault("name", []).append(
+            _("Write only a name here, without a web or email address.")
+        )
     phone, email = clean_phone_and_email(errors, phone or "", email or "", neither=neither)
     return name, phone, email

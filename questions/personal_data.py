@@ -13,7 +13,10 @@ What counts:
 - a phone number: Belgian numbers in their usual spellings and foreign numbers written with their
   country code. Google's libphonenumber (the `phonenumbers` package) finds and validates them; a
   second pass catches Belgian spellings it misses;
-- an email address (local@domain.tld).
+- an email address (local@domain.tld), also written out ("jan (at) gmail (dot) com", "jan at
+  gmail dot com", "jan[at]gmail.com");
+- numbers typed to slip past a filter: a letter O for a zero, underscores between the digits, a
+  national register number grouped 4-4-3 or spaced digit by digit.
 
 Ordinary text must pass: dates, times, amounts, postal codes, short codes and version numbers. The
 tests in tests/questions/test_personal_data.py hold both lists. This is a safety net, not a
@@ -50,13 +53,46 @@ def find_personal_data(text: str) -> list[Finding]:
     A phone number that overlaps a national register number or an email address is left out, so
     "jan0470123456@gmail.com" is reported once, as an email address.
     """
-    findings = [*_national_numbers(text), *_email_addresses(text)]
+    # Numbers are looked for in a copy where a letter O between digits is a zero and an
+    # underscore a space ("O47O_12_34_56"); the copy has the same length, so what is reported
+    # is the text as typed.
+    digits = _as_digits(text)
+    findings = [*_national_numbers(digits), *_email_addresses(text)]
+    findings += [
+        written
+        for written in _written_out_email_addresses(text)
+        if not any(_overlap(written, other) for other in findings)
+    ]
     findings += [
         phone
-        for phone in _phone_numbers(text)
+        for phone in _phone_numbers(digits)
         if not any(_overlap(phone, other) for other in findings)
     ]
-    return sorted(findings, key=lambda finding: (finding.start, finding.end))
+    return sorted(
+        (
+            Finding(found.kind, found.start, found.end, text[found.start : found.end])
+            for found in findings
+        ),
+        key=lambda finding: (finding.start, finding.end),
+    )
+
+
+# A letter O (or o) touching a digit, in a run of digits, O's and separators.
+_LETTER_O = re.compile(r"(?<=[\dOo])[Oo]|[Oo](?=[\dOo])")
+_NUMBER_RUN = re.compile(r"[\dOo][\dOo ._/()+-]*[\dOo]")
+
+
+def _as_digits(text: str) -> str:
+    """`text` with every letter O inside a run of digits read as 0 and "_" as a space; the
+    same length, so positions stay valid."""
+
+    def zeroes(run: re.Match[str]) -> str:
+        found = run.group()
+        if sum(character.isdigit() for character in found) < 4:
+            return found  # "Oo", "2 of 3", "Office 365": not a number written with O's
+        return _LETTER_O.sub("0", found)
+
+    return _NUMBER_RUN.sub(zeroes, text.replace("_", " "))
 
 
 def validate_no_personal_data(value: str) -> None:
@@ -109,13 +145,14 @@ def _overlap(one: Finding, other: Finding) -> bool:
 
 # --- national register numbers ---------------------------------------------------------------
 
-# YY MM DD SSS CC, with an optional separator between the parts only: 85073003328,
-# 85.07.30-033.28, 85 07 30 033 28, 850730-033-28. The lookarounds keep it from starting or ending
-# inside a longer run of digits.
+# Eleven digits with at most one separator between two of them, however grouped: 85073003328,
+# 85.07.30-033.28, 85 07 30 033 28, 850730-033-28, 8507 3003 328, 8 5 0 7 3 0 0 3 3 2 8. The
+# lookarounds keep it from starting or ending inside a longer run of digits; the check digits
+# decide.
 _NATIONAL_NUMBER = re.compile(
-    r"(?<!\d)(?<!\d[./-])"
-    r"(\d{2})[ ./-]?(\d{2})[ ./-]?(\d{2})[ ./-]?(\d{3})[ ./-]?(\d{2})"
-    r"(?!\d)(?![./-]\d)"
+    r"(?<!\d)(?<!\d[ ./-])"
+    r"(\d(?:[ ./-]?\d){10})"
+    r"(?!\d)(?![ ./-]\d)"
 )
 # People born in 2000 or later have their check digits computed on "2" followed by the 9 digits.
 _BORN_IN_2000S = 2_000_000_000
@@ -123,7 +160,7 @@ _BORN_IN_2000S = 2_000_000_000
 
 def _national_numbers(text: str) -> Iterator[Finding]:
     for match in _NATIONAL_NUMBER.finditer(text):
-        if _is_national_number("".join(match.groups())):
+        if _is_national_number(re.sub(r"\D", "", match.group())):
             yield Finding("national_number", match.start(), match.end(), match.group())
 
 
@@ -153,6 +190,29 @@ _EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?
 
 def _email_addresses(text: str) -> Iterator[Finding]:
     for match in _EMAIL.finditer(text):
+        yield Finding("email", match.start(), match.end(), match.group())
+
+
+# Addresses written out to fool a filter: "jan (at) gmail (dot) com", "jan[at]gmail.com",
+# "jan at gmail dot com", "jan @ gmail . com", and the Dutch and French words for "@" and ".".
+# An "at" or "dot" in brackets counts alone; the bare words only together ("meet at home"
+# is no address), followed by a top-level domain of letters.
+_AT_MARKED = r"\s*(?:@|[(\[{]\s*(?:at|@)\s*[)\]}])\s*"
+_AT_WORD = r"\s+(?:at|apenstaartje|arobase|bij)\s+"
+_DOT_MARKED = r"\s*(?:\.|[(\[{]\s*(?:dot|punt|point|\.)\s*[)\]}])\s*"
+_DOT_WORD = r"\s+(?:dot|punt|point)\s+"
+_LOCAL = r"(?<![\w.%+-])[\w.%+-]*\w"
+_LABEL = r"[\w-]+"
+_TLD = r"[^\W\d_]{2,}(?![\w-])"
+_WRITTEN_EMAIL = re.compile(
+    rf"(?i){_LOCAL}(?:{_AT_MARKED}{_LABEL}(?:(?:{_DOT_MARKED}|{_DOT_WORD}){_LABEL})*"
+    rf"(?:{_DOT_MARKED}|{_DOT_WORD}){_TLD}"
+    rf"|{_AT_WORD}{_LABEL}(?:(?:{_DOT_MARKED}|{_DOT_WORD}){_LABEL})*{_DOT_WORD}{_TLD})"
+)
+
+
+def _written_out_email_addresses(text: str) -> Iterator[Finding]:
+    for match in _WRITTEN_EMAIL.finditer(text):
         yield Finding("email", match.start(), match.end(), match.group())
 
 

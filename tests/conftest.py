@@ -51,6 +51,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _room_for_tests(settings):
+    """Tests that book, register or reset many times from the test client's one address get
+    room; tests/test_abuse_public_forms.py and tests/accounts/test_sign_in_abuse.py put the
+    configured limits back (digipunt.settings.RATE_LIMITS). Forms may be sent at once (browser
+    tests type fast); the time check's tests set the minimum again."""
+    settings.RATE_LIMITS = {name: "1000/600" for name in settings.RATE_LIMITS}
+    settings.FORM_MIN_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (cached pages and lists must not leak between tests)."""
     from django.core.cache import caches

@@ -13,7 +13,6 @@ staff page closed to them until then.
 
 from __future__ import annotations
 
-import ipaddress
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +28,7 @@ from accounts.models import FailedLogin, User
 from accounts.permissions import needs_two_factor
 from accounts.sessions import TWO_FACTOR_VERIFIED, start_session
 from audit.services import log_action
+from core.client import client_ip
 
 # Between the password step and the code step: {"user", "backend", "hash", "until"}.
 PENDING_SIGN_IN = "digipunt_pending_sign_in"
@@ -52,19 +52,6 @@ class Outcome:
     paused_until: datetime | None = None
     recovery_codes_left: int | None = None
     recovery_codes: list[str] = field(default_factory=list)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The address the request came from, as the web server saw it.
-
-    Behind a reverse proxy this is the proxy, unless the proxy setup rewrites REMOTE_ADDR
-    (see docs/operations.md); we never trust X-Forwarded-For here, as anyone can send it.
-    """
-    value = request.META.get("REMOTE_ADDR", "")
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
 
 
 def _begin(email: str, request: HttpRequest) -> tuple[datetime | None, FailedLogin | None]:

@@ -17,6 +17,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import within_range
+from core.human_check import HumanCheckMixin
 from network.models import LANGUAGE_NAMES, Site, Theme
 
 SLOT_CODE_FORMAT = "%Y%m%dT%H%MZ"
@@ -118,3 +119,8 @@ class AppointmentForm(forms.Form):
         if moment is None:
             raise forms.ValidationError(_("Choose a time from the list."))
         return moment
+
+
+class PublicAppointmentForm(HumanCheckMixin, AppointmentForm):
+    """The form of the public booking page: the same fields, and the quiet checks against
+    scripts (`core.human_check`). Staff booking for a caller uses `AppointmentForm` itself."""

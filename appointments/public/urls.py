@@ -7,5 +7,4 @@ from appointments.public import views
 urlpatterns = [
     path("digipunt/<slug:slug>/book/", views.book, name="online-book"),  # under the site page
     path("appointments/<str:token>/", views.manage, name="online-manage"),
-    path("appointments/<str:token>/booked/", views.confirmation, name="online-booked"),
 ]

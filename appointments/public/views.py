@@ -23,27 +23,29 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from appointments import changes, resident_messages, selectors, services
 from appointments.models import Appointment, BookingSettings
 from appointments.public.forms import (
-    AppointmentForm,
+    PublicAppointmentForm,
     new_submission_token,
     parse_day,
     parse_slot_code,
     slot_code,
 )
 from appointments.slots import Week, find_slot, free_week, week_to_show
+from core.client import client_ip
 from core.forms import add_service_errors
 from network.models import Site
 from notifications.phones import can_receive_sms
+from throttling import services as throttling
 
 # How long a finished booking form is remembered (so its second submission finds the booking).
 SUBMISSION_SECONDS = 60 * 60
@@ -94,7 +96,7 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     if chosen is not None:
         slot = find_slot(site, booking, chosen, now=now)
         if slot is not None and slot.free > 0:
-            form = AppointmentForm(
+            form = PublicAppointmentForm(
                 site=site,
                 initial={
                     "starts_at": slot_code(slot.starts_at),
@@ -120,7 +122,7 @@ def _details_page(
     request: HttpRequest,
     site: Site,
     booking: BookingSettings,
-    form: AppointmentForm,
+    form: PublicAppointmentForm,
     *,
     chosen: Any = None,
     week: Week | None = None,
@@ -156,18 +158,29 @@ def _already_booked(request: HttpRequest, submission: str) -> str | None:
 
 
 def _book_post(request: HttpRequest, site: Site, booking: BookingSettings) -> HttpResponse:
-    form = AppointmentForm(request.POST, site=site)
+    form = PublicAppointmentForm(request.POST, site=site)
     submission = request.POST.get("submission", "")[:64]
     done = _already_booked(request, submission)
     if done is not None:
-        return _to_confirmation(done, again=True)
+        return _confirmation_page(request, done, again=True)
     if "show_week" in request.POST:
         # Another week of times, keeping everything typed (nothing is booked).
-        typed = AppointmentForm(site=site, initial=request.POST.dict())
+        typed = PublicAppointmentForm(site=site, initial=request.POST.dict())
         week = free_week(site, booking, parse_day(request.POST.get("show_week")))
         return _details_page(request, site, booking, typed, week=week)
     if form.is_valid():
         data = form.cleaned_data
+        free_at = throttling.attempt_take(
+            [
+                (throttling.rule("booking-address"), client_ip(request)),
+                (throttling.rule("booking-address-day"), client_ip(request)),
+                (throttling.rule("booking-contact"), data["phone"]),
+                (throttling.rule("booking-contact"), data["email"]),
+            ]
+        )
+        if free_at is not None:
+            form.add_error(None, _too_many_bookings(free_at))
+            return _refused(request, site, booking, form, status=429)
         try:
             _appointment, token = services.appointment_book(
                 actor=None,
@@ -183,18 +196,30 @@ def _book_post(request: HttpRequest, site: Site, booking: BookingSettings) -> Ht
             # A double click: the first submission may have finished while this one waited.
             done = _already_booked(request, submission)
             if done is not None:
-                return _to_confirmation(done, again=True)
+                return _confirmation_page(request, done, again=True)
             add_service_errors(form, error)
         else:
             if submission:
                 remembered = {"token": token, "fingerprint": _fingerprint(request.POST)}
                 cache.set(_submission_key(submission), remembered, SUBMISSION_SECONDS)
-            return _to_confirmation(token)
+            return _confirmation_page(request, token)
     return _refused(request, site, booking, form)
 
 
+def _too_many_bookings(free_at: Any) -> str:
+    return _(
+        "We received too many bookings from this connection or for these contact details. "
+        "Please try again at %(time)s, or call the Digipunt."
+    ) % {"time": formats.time_format(timezone.localtime(free_at), "H:i")}
+
+
 def _refused(
-    request: HttpRequest, site: Site, booking: BookingSettings, form: AppointmentForm
+    request: HttpRequest,
+    site: Site,
+    booking: BookingSettings,
+    form: PublicAppointmentForm,
+    *,
+    status: int = 200,
 ) -> HttpResponse:
     """The details form again, with the messages and everything typed; when the time is the
     problem, with the free times of that week to choose from in the same form."""
@@ -202,13 +227,22 @@ def _refused(
     if "starts_at" in form.errors or chosen is None:
         day = timezone.localdate(chosen) if chosen is not None else None
         week = week_to_show(site, booking, day)
-        return _details_page(request, site, booking, form, week=week)
-    return _details_page(request, site, booking, form, chosen=chosen)
+        response = _details_page(request, site, booking, form, week=week)
+    else:
+        response = _details_page(request, site, booking, form, chosen=chosen)
+    response.status_code = status
+    return response
 
 
-def _to_confirmation(token: str, *, again: bool = False) -> HttpResponse:
-    url = reverse("appointments:online-booked", kwargs={"token": token})
-    return redirect(f"{url}?{urlencode({'again': 1})}" if again else url)
+def _confirmation_page(request: HttpRequest, token: str, *, again: bool = False) -> HttpResponse:
+    """The confirmation, as the answer to the booking itself: the secret link is on the page
+    and in the messages, never in a URL the browser is sent to (which access logs and browser
+    histories keep). Sending the form again shows it again (`again`)."""
+    found = _appointment_or_404(request, token)
+    if isinstance(found, HttpResponse):
+        return found
+    context = {**_appointment_context(found, token), "again": again}
+    return _no_store(render(request, "appointments/public/confirmation.html", context))
 
 
 def _appointment_or_404(request: HttpRequest, token: str) -> Appointment | HttpResponse:
@@ -243,16 +277,6 @@ def _booking_enabled(site: Site) -> bool:
         return site.is_published and site.booking_settings.is_enabled
     except BookingSettings.DoesNotExist:
         return False
-
-
-@require_GET
-def confirmation(request: HttpRequest, token: str) -> HttpResponse:
-    """After booking: the reference, the time, the address and the link to keep."""
-    found = _appointment_or_404(request, token)
-    if isinstance(found, HttpResponse):
-        return found
-    context = {**_appointment_context(found, token), "again": "again" in request.GET}
-    return _no_store(render(request, "appointments/public/confirmation.html", context))
 
 
 @never_cache

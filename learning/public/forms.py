@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.human_check import HumanCheckMixin
 from learning import digcomp
 from learning.models import Registration
 from network.models import SITE_LANGUAGES
@@ -66,7 +67,7 @@ class CourseFinderForm(forms.Form):
         return data
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(HumanCheckMixin, forms.Form):
     """What a resident gives to join a session; the service checks it again."""
 
     name = forms.CharField(label=_("Your name"), max_length=200)

@@ -18,12 +18,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.client import client_ip
 from core.forms import add_service_errors
 from learning import calendar, digcomp, help_cards, selectors, services
 from learning import self_check as self_checks
@@ -31,6 +33,7 @@ from learning.models import Course, HelpCard, Registration, Session
 from learning.public.forms import CourseFinderForm, RegistrationForm, SelfCheckForm
 from network.models import Site
 from territory.selectors import resolve_place
+from throttling import services as throttling
 
 
 def _language() -> str:
@@ -159,6 +162,20 @@ def register(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.public_session(session_id)
     if request.method == "POST":
         form = RegistrationForm(request.POST)
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            free_at = throttling.attempt_take(
+                [
+                    (throttling.rule("registration-address"), client_ip(request)),
+                    (throttling.rule("registration-address-day"), client_ip(request)),
+                    (throttling.rule("registration-contact"), data["phone"]),
+                    (throttling.rule("registration-contact"), data["email"]),
+                ]
+            )
+            if free_at is not None:
+                form.add_error(None, _too_many(free_at))
+                status = 429
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -184,7 +201,6 @@ def register(request: HttpRequest, session_id: int) -> HttpResponse:
             else:
                 context = _registered_context(registration, token=token)
                 return _no_store(render(request, "learning/public/registered.html", context))
-        status = 400
     else:
         form = RegistrationForm()
         status = 200
@@ -196,6 +212,13 @@ def register(request: HttpRequest, session_id: int) -> HttpResponse:
         "retention_days": getattr(settings, "RETENTION_PARTICIPANT_DAYS", None),
     }
     return render(request, "learning/public/register.html", context, status=status)
+
+
+def _too_many(free_at: Any) -> str:
+    return _(
+        "We received too many registrations from this connection or for these contact details. "
+        "Please try again at %(time)s, or call the Digipunt."
+    ) % {"time": formats.time_format(timezone.localtime(free_at), "H:i")}
 
 
 def _is_open(session: Session) -> bool:
@@ -329,15 +352,27 @@ def self_check(request: HttpRequest) -> HttpResponse:
     """Ten questions, the result in words, and where to go further. Anonymous."""
     if request.method == "POST":
         form = SelfCheckForm(request.POST)
-        if form.is_valid():
-            return _self_check_result(request, form)
         status = 400
+        if form.is_valid():
+            free_at = throttling.attempt_take(
+                [(throttling.rule("self-check-address"), client_ip(request))]
+            )
+            if free_at is None:
+                return _self_check_result(request, form)
+            form.add_error(None, _too_many_answers(free_at))
+            status = 429
     else:
         form = SelfCheckForm(
             initial={"session": request.GET.get("session"), "moment": request.GET.get("moment")}
         )
         status = 200
     return render(request, "learning/public/self_check.html", {"form": form}, status=status)
+
+
+def _too_many_answers(free_at: Any) -> str:
+    return _("We received many answers from this connection. Please try again at %(time)s.") % {
+        "time": formats.time_format(timezone.localtime(free_at), "H:i")
+    }
 
 
 def _self_check_result(request: HttpRequest, form: SelfCheckForm) -> HttpResponse:

@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+import digipunt.settings
 from accounts.auth import known_browsers
 from accounts.models import FailedLogin, User
 from tests.cast import PASSWORD, current_code
@@ -35,14 +36,14 @@ TOO_MANY = "We received too many requests for this."
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english_and_configured_limits(settings):
     translation.activate("en")
+    # tests/conftest.py gives other tests room; here the limits are the configured ones.
+    settings.RATE_LIMITS = dict(digipunt.settings.RATE_LIMITS)
 
 
 def password_step(client: Client, email: str, password: str = PASSWORD, **extra):
-    return client.post(
-        reverse("accounts:login"), {"email": email, "password": password}, **extra
-    )
+    return client.post(reverse("accounts:login"), {"email": email, "password": password}, **extra)
 
 
 # -- gap 4: a stranger cannot lock staff out -------------------------------------------------------
@@ -52,9 +53,12 @@ def test_guessing_from_one_address_does_not_pause_the_owner_elsewhere(cast):
     attacker = Client()
     for _ in range(10):
         password_step(attacker, "volunteer@example.org", "wrong", REMOTE_ADDR="203.0.113.9")
-    assert PAUSED in password_step(
-        attacker, "volunteer@example.org", REMOTE_ADDR="203.0.113.9"
-    ).content.decode()
+    assert (
+        PAUSED
+        in password_step(
+            attacker, "volunteer@example.org", REMOTE_ADDR="203.0.113.9"
+        ).content.decode()
+    )
 
     owner = password_step(Client(), "volunteer@example.org", REMOTE_ADDR="198.51.100.4")
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from learning.models import Course, Registration, Session
 from tests import factories
+from tests.human import as_shown
 from tests.cast import signed_in, text, url
 from tests.learning.helpers import course, register, session
 
@@ -83,22 +84,22 @@ def test_a_resident_registers_then_cancels_without_an_account(client, cast, cloc
     page = url("learning:register", session_id=item.pk)
     assert client.get(page).status_code == 200
 
-    refused = client.post(page, {"name": "Marie Peeters", "phone": "12"})
+    refused = client.post(page, as_shown({"name": "Marie Peeters", "phone": "12"}))
     assert refused.status_code == 400
     assert 'value="Marie Peeters"' in refused.content.decode()
     assert not Registration.objects.exists()
 
-    done = client.post(page, {"name": "Marie Peeters", "phone": "0470 12 34 56"})
+    done = client.post(page, as_shown({"name": "Marie Peeters", "phone": "0470 12 34 56"}))
     assert done.status_code == 200
     assert "You are registered" in text(done)
     link = re.search(r"/en/courses/registration/[^/\s\"<]+/", done.content.decode()).group(0)
     assert done["Cache-Control"] == "no-store"
 
-    again = client.post(page, {"name": "Marie Peeters", "phone": "+32470123456"})
+    again = client.post(page, as_shown({"name": "Marie Peeters", "phone": "+32470123456"}))
     assert "You are already registered" in text(again)
     assert Registration.objects.count() == 1
 
-    waiting = client.post(page, {"name": "Jan Janssens", "email": "jan@example.org"})
+    waiting = client.post(page, as_shown({"name": "Jan Janssens", "email": "jan@example.org"}))
     assert "number 1 on the waiting list" in text(waiting)
 
     mine = client.get(link)

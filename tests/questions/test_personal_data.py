@@ -229,3 +229,55 @@ def test_the_refusal_gives_one_message_per_kind_with_what_was_found():
     assert "a national register number (85.07.30-033.28)" in national
     assert "phone numbers (0470 12 34 56, 09 265 12 34)" in phones
     assert "an email address (jan.peeters@telenet.be)" in email
+
+
+# -- issue 15, gap 10: spellings made to slip past the filter -------------------------------------
+
+NRN = national_number("850730033", born_in_2000s=False)  # 85073003328
+
+SLIPPED_PAST = [
+    # National register numbers grouped 4-4-3 or spaced digit by digit.
+    ("national_number", f"Rijksregister {NRN[:4]} {NRN[4:8]} {NRN[8:]} gecontroleerd"),
+    ("national_number", f"RRN {NRN[:4]}-{NRN[4:8]}-{NRN[8:]}"),
+    ("national_number", "nummer " + " ".join(NRN) + " ingegeven"),
+    ("national_number", "nummer " + ".".join(NRN)),
+    # Phone numbers with underscores or a letter O for a zero.
+    ("phone", "Bel terug op 0470_12_34_56 morgen"),
+    ("phone", "Bel terug op O47O 12 34 56 morgen"),
+    ("phone", "gsm o476/12.34.56"),
+    ("phone", "tel 09_266_11_11"),
+    # Email addresses written out.
+    ("email", "Mail naar jan.peeters (at) gmail (dot) com sturen"),
+    ("email", "mail jan.peeters[at]gmail.com"),
+    ("email", "adres: jan at gmail dot com"),
+    ("email", "jan @ telenet . be"),
+    ("email", "marie apenstaartje skynet punt be"),
+    ("email", "jean arobase gmail point com"),
+    ("email", "jan{at}proximus{dot}be"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), SLIPPED_PAST, ids=[text for _k, text in SLIPPED_PAST])
+def test_spellings_made_to_slip_past_are_caught(kind, text):
+    assert kind in kinds(text)
+
+
+def test_what_is_reported_is_the_text_as_typed():
+    [finding] = find_personal_data("Bel O47O_12_34_56")
+
+    assert finding.text == "O47O_12_34_56"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Office 365 en Outlook 2019 ingesteld",
+        "Ga naar de balie at 10 o'clock",
+        "Meet at home, then to the station",
+        "Windows 10 op 2 pc's, 1 van 3 lukte",
+        "Versie 2.0.1 at the desk dot matrix printer",
+        "zoo 2024 bezocht, o 12 keer",
+    ],
+)
+def test_words_like_at_dot_and_a_letter_o_in_ordinary_notes_pass(note):
+    assert find_personal_data(note) == []
