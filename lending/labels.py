@@ -3,7 +3,9 @@ print fills the sheets (after the labels already used on a partly used first she
 
 Pure arithmetic in millimetres, without Django or the database, so it can be tested on its own;
 `lending.staff.labels` prints a site's devices with it. A label's place is also given as a share
-of the A4 page (`Box.style`), so the same sheet is exact on paper and scales on a screen.
+of the A4 page (`Box.style`), so the same sheet is exact on paper and scales on a screen: those
+places are the classes of static/css/label-layouts.css (`stylesheet()`, which writes that file),
+not style attributes, which the Content-Security-Policy blocks (core/security_headers.py).
 """
 
 from __future__ import annotations
@@ -72,6 +74,11 @@ class Layout:
     def padding_style(self) -> str:
         """The blank inside a label as a percentage of its height (a CSS custom property)."""
         return f"--pad:{self.padding / self.label_height * 100:.4f}"
+
+    @property
+    def css_class(self) -> str:
+        """The class of a sheet of this layout in static/css/label-layouts.css."""
+        return f"layout-{self.code}"
 
     def box(self, index: int) -> Box:
         """The place of label `index` (0-based), counted row by row from the top left, the way
@@ -144,6 +151,28 @@ LAYOUTS: dict[str, Layout] = {
 DEFAULT_LAYOUT = "L7160"
 
 
+STYLESHEET = "static/css/label-layouts.css"
+
+
+def stylesheet() -> str:
+    """The CSS of every layout: a sheet's class (`layout-L7160`) sets the blank inside its labels,
+    and a place's class inside it (`cell-0`, by index) puts a label or an empty place there.
+    `python -m lending.labels` writes it to STYLESHEET; a test checks the file is this text."""
+    lines = [
+        "/* Generated from lending/labels.py by `python -m lending.labels`: do not edit by hand.",
+        "   Where each label sits on its A4 sheet, for every layout (templates/lending/staff/",
+        "   labels.html), as a share of the page: exact on paper, scaled down on a screen. */",
+    ]
+    for layout in LAYOUTS.values():
+        sheet = f".{layout.css_class}"
+        lines.append(f"{sheet} {{ {layout.padding_style}; }}")
+        lines.extend(
+            f"{sheet} .cell-{index} {{ {layout.box(index).style}; }}"
+            for index in range(layout.per_sheet)
+        )
+    return "\n".join(lines) + "\n"
+
+
 def layout_for(code: str | None) -> Layout:
     """The layout of that code; the default one for a missing or unknown code."""
     return LAYOUTS.get(code or "", LAYOUTS[DEFAULT_LAYOUT])
@@ -204,3 +233,11 @@ def fill_sheets(items: Sequence[T], layout: Layout, skip: int = 0) -> list[Sheet
             cells.append(Cell(index=index, box=layout.box(index), item=item, used=position < 0))
         sheets.append(Sheet(number=page + 1, cells=tuple(cells)))
     return sheets
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    target = Path(__file__).resolve().parent.parent / STYLESHEET
+    target.write_text(stylesheet())
+    print(f"Wrote {target}")

@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Playwright, sync_playwright
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -151,6 +151,17 @@ def server_url() -> Iterator[str]:
             "MAP_TILE_URL": "",
             "DATABASE_URL": database.url,
             "PYTHONUNBUFFERED": "1",
+            # Playwright fills forms faster than a person, and every test books and registers
+            # from 127.0.0.1: the time check and the public forms' limits make room (their own
+            # tests are tests/test_abuse_public_forms.py).
+            "FORM_MIN_SECONDS": "0",
+            "RATE_LIMIT_BOOKING_ADDRESS": "10000/600",
+            "RATE_LIMIT_BOOKING_ADDRESS_DAY": "10000/86400",
+            "RATE_LIMIT_BOOKING_CONTACT": "10000/86400",
+            "RATE_LIMIT_REGISTRATION_ADDRESS": "10000/600",
+            "RATE_LIMIT_REGISTRATION_ADDRESS_DAY": "10000/86400",
+            "RATE_LIMIT_REGISTRATION_CONTACT": "10000/86400",
+            "RATE_LIMIT_SELF_CHECK_ADDRESS": "10000/3600",
         }
     )
     env.pop("DJANGO_SETTINGS_MODULE", None)  # manage.py sets it; pytest-django may have set it too
@@ -222,6 +233,46 @@ class PageProblems:
 
     dialogs: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # What the Content-Security-Policy blocked (or a policy header the browser could not read).
+    policy: list[str] = field(default_factory=list)
+
+
+# Every page's problems, so that a test may ask about its own page (`assert_no_csp_violations`).
+_PROBLEMS: dict[int, PageProblems] = {}
+
+# Runs in every document before its own scripts (Playwright injects it; the page's policy does
+# not apply to it): each violation of the Content-Security-Policy is written to the console, with
+# what was blocked and where. With JavaScript off, Chromium's own console errors still tell.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(
+    "Content Security Policy violation: " + event.effectiveDirective + " blocked " +
+    (event.blockedURI || "inline") + " at " + event.sourceFile + ":" + event.lineNumber +
+    (event.sample ? " (" + event.sample + ")" : "")
+  );
+});
+"""
+_POLICY_MESSAGE = re.compile(r"Content[- ]Security[- ]Policy|Permissions[- ]Policy", re.I)
+
+
+def _blocked(messages: list[str]) -> str:
+    shown = "\n".join(messages[:5])
+    more = f"\n… and {len(messages) - 5} more" if len(messages) > 5 else ""
+    return f"{len(messages)} blocked by the Content-Security-Policy:\n{shown}{more}"
+
+
+def _on_console(problems: PageProblems, message: ConsoleMessage) -> None:
+    if message.type in {"error", "warning"} and _POLICY_MESSAGE.search(message.text):
+        problems.policy.append(f"{message.text} [{message.location.get('url', '')}]")
+
+
+def assert_no_csp_violations(page: Page, where: str = "") -> None:
+    """Fails the test if the Content-Security-Policy blocked anything on `page` so far (the
+    console messages arrive with the page's other events, so ask after the page did its work)."""
+    problems = _PROBLEMS.get(id(page))
+    assert problems is not None, "not a page of the browser fixtures"
+    page.title()  # a round trip: the console messages sent before it have arrived
+    assert not problems.policy, f"{where or page.url}: {_blocked(problems.policy)}"
 
 
 def _open_page(
@@ -249,11 +300,17 @@ def _open_page(
 
     page.on("dialog", on_dialog)
     page.on("pageerror", lambda error: problems.errors.append(str(error)))
+    context.add_init_script(_REPORT_VIOLATIONS)
+    page.on("console", lambda message: _on_console(problems, message))
+    _PROBLEMS[id(page)] = problems
     return page, problems
 
 
 def _close_page(page: Page, problems: PageProblems) -> None:
     page.context.close()
+    _PROBLEMS.pop(id(page), None)
+    if problems.policy:
+        pytest.fail(_blocked(problems.policy))
     if problems.dialogs:
         pytest.fail(f"A dialog opened in the page: {problems.dialogs}")
     if problems.errors:

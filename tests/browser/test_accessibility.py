@@ -1,4 +1,5 @@
-"""Accessibility: axe-core finds nothing on the finder's pages, in every language, narrow and wide.
+"""Accessibility: axe-core finds nothing on the finder's pages, in every language, narrow and wide,
+and the Content-Security-Policy blocks nothing on them.
 
 Every <details> is opened before axe runs, so the filter controls (closed by default) are checked
 too. At 320 px (WCAG 1.4.10 Reflow) nothing may scroll sideways.
@@ -11,6 +12,8 @@ from collections.abc import Callable
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import assert_no_csp_violations
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +57,7 @@ def test_no_axe_violations(
     _load(page, path, language)
     results = axe.run(page)
     assert results.violations_count == 0, f"{path} at {width} px:\n{results.generate_report()}"
+    assert_no_csp_violations(page, f"{path} at {width} px")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -3,7 +3,8 @@
 Every page of signing in and of the staff area is checked in Dutch at both widths, the login page
 and the hours editor in French too, and the forms also in their error state (after a submit that
 the page refuses), so error messages and their links are checked as well. Every <details> is
-opened before axe runs. At 320 px (WCAG 1.4.10 Reflow) nothing may scroll sideways.
+opened before axe runs. At 320 px (WCAG 1.4.10 Reflow) nothing may scroll sideways. The
+Content-Security-Policy blocks nothing on any of them (no inline script or style).
 
 The staff pages are opened with the cookies of a person who signed in through the real pages once
 per session (`staff_state`); the code page is reached by a password step of its own.
@@ -19,6 +20,8 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import assert_no_csp_violations
 
 if TYPE_CHECKING:
     from tests.browser.conftest import StaffData, StaffPerson
@@ -333,6 +336,7 @@ def test_no_axe_violations(
     assert results.violations_count == 0, (
         f"{kind} ({page.url}) at {width} px:\n{results.generate_report()}"
     )
+    assert_no_csp_violations(page, f"{kind} ({page.url}) at {width} px")
 
 
 @pytest.mark.parametrize("kind", PAGES)

@@ -21,6 +21,7 @@ from lending.labels import (
     layout_for,
     sheets_needed,
     skip_for,
+    stylesheet,
 )
 from lending.models import Device
 from tests.cast import signed_in, text, url
@@ -29,7 +30,7 @@ from tests.lending.helpers import device
 pytestmark = pytest.mark.django_db
 
 LABEL = re.compile(
-    r'<li class="qr-label" style="([^"]+)">.*?'
+    r'<li class="qr-label cell-(\d+)">.*?'
     r'<div class="label-qr" aria-hidden="true">(<svg.*?</svg>)</div>\s*'
     r'<div class="label-text"><p class="label-tag">([^<]+)</p>',
     re.DOTALL,
@@ -37,7 +38,8 @@ LABEL = re.compile(
 
 
 def printed(response) -> list[tuple[str, str, str]]:
-    """(style, svg, tag) of every label on the page, in order."""
+    """(place, svg, tag) of every label on the page, in order (the place: its index on the
+    sheet, the `cell-N` class that puts it there)."""
     return LABEL.findall(response.content.decode())
 
 
@@ -179,8 +181,8 @@ def test_every_device_gets_a_label_whose_qr_code_holds_only_its_tag(cast):
 
     labels = printed(response)
     assert response.status_code == 200
-    assert [tag for _style, _svg, tag in labels] == ["GENT-HOTSPOT-2026-0042", "LAP-001", "TAB-017"]
-    for _style, svg, tag in labels:
+    assert [tag for _place, _svg, tag in labels] == ["GENT-HOTSPOT-2026-0042", "LAP-001", "TAB-017"]
+    for _place, svg, tag in labels:
         assert dark_modules(svg) == modules_of(tag)
         assert "<text" not in svg  # shapes only: nothing else is encoded or written
     assert response.content.decode().count("<svg") == 3
@@ -240,12 +242,11 @@ def test_a_layout_and_used_labels_place_the_labels(cast):
     )
 
     html = response.content.decode()
-    styles = [style for style, _svg, _tag in printed(response)]
+    places = [place for place, _svg, _tag in printed(response)]
     assert '<option value="L7163" selected>' in html
-    assert html.count('class="qr-slot used"') == 13
-    assert html.count('class="sheet"') == 2
-    layout = LAYOUTS["L7163"]
-    assert styles == [layout.box(13).style, layout.box(0).style, layout.box(1).style]
+    assert html.count('class="qr-slot used cell-') == 13
+    assert html.count('class="sheet layout-L7163"') == 2
+    assert places == ["13", "0", "1"]
     assert "3 labels, 2 sheets." in text(response)
 
 
@@ -267,21 +268,38 @@ def test_bad_choices_give_the_defaults_not_an_error(cast, query):
     html = response.content.decode()
     assert response.status_code == 200
     assert '<option value="L7160" selected>' in html
-    assert 'class="qr-slot used"' not in html
+    assert "qr-slot used" not in html
     assert 'name="skip" value="0"' in html
     if query.get("skip"):
         assert "Labels already used: give a number from 0 to 20." in text(response)
 
 
-def test_places_are_written_with_a_full_stop_in_dutch(cast):
+def test_places_are_classes_of_the_layouts_stylesheet_not_style_attributes(cast):
     device(cast.gent_a, "LAP-001")
     response = signed_in(cast.volunteer).get(
         url("lending:labels", lang="nl", site_id=cast.gent_a.pk)
     )
 
-    [(style, _svg, _tag)] = printed(response)
-    assert style == LAYOUTS["L7160"].box(0).style
-    assert "," not in style
+    html = response.content.decode()
+    [(place, _svg, _tag)] = printed(response)
+    assert place == "0"
+    assert 'class="sheet layout-L7160"' in html
+    assert "css/label-layouts.css" in html
+    assert "style=" not in html  # the Content-Security-Policy would block them
+
+
+def test_the_layouts_stylesheet_is_the_one_the_layouts_give():
+    """static/css/label-layouts.css is generated: after changing a layout, run
+    `python -m lending.labels`."""
+    from django.conf import settings
+
+    written = (settings.BASE_DIR / "static" / "css" / "label-layouts.css").read_text()
+    assert written == stylesheet()
+    layout = LAYOUTS["L7160"]
+    assert f".layout-L7160 .cell-20 {{ {layout.box(20).style}; }}" in written
+    assert f".layout-L7160 {{ {layout.padding_style}; }}" in written
+    # A full stop in every number, whatever the language (a comma would end the declaration).
+    assert "," not in written.split("*/", 1)[1]
 
 
 def test_the_device_pages_link_to_the_labels(cast):
