@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 from django.utils.module_loading import import_string
+from django_tasks import task_backends
+from django_tasks_db import DatabaseBackend
 
 from notifications.sms import ConsoleBackend, FileBackend, LocmemBackend, TwilioBackend
 
@@ -102,6 +104,25 @@ def check_email_backend_for_production(
                 hint="Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and "
                 "EMAIL_HOST (see .env.example).",
                 id="notifications.W003",
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_task_backend_for_production(
+    app_configs: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """In production messages are queued for the worker, not sent inside the web request."""
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        return [
+            checks.Warning(
+                "Emails and SMS are sent by the web process itself, while it answers the "
+                "request (TASKS_BACKEND is not database): a slow mail server or SMS provider "
+                "holds the resident's page up, and a message is lost if the process stops.",
+                hint="Set TASKS_BACKEND=database and run `manage.py db_worker` beside the "
+                "application (docs/operations.md).",
+                id="notifications.W004",
             )
         ]
     return []

@@ -1,10 +1,13 @@
 """Messages to residents (and to sites): the one place through which every email and SMS goes.
 
 Callers render the text in the resident's language with `render_message`, then call `notify`
-inside the transaction of the change that causes the message. `notify` sends once that
-transaction has committed, so a rolled-back booking sends nothing, and never raises a sending
-failure into the request: a booking must not fail because the SMS provider is down. Failures are
-logged on the logger "notifications" (ERROR, with the exception).
+inside the transaction of the change that causes the message. `notify` queues one task per
+message (`notifications.tasks`, Django's tasks framework through django-tasks) so that a
+rolled-back booking sends nothing, and sending never happens inside the request's transaction nor
+raises into it: a booking must not fail because the SMS provider is down. Which backend runs the
+tasks is a setting (`TASKS_BACKEND`): in production the database backend stores them for
+`manage.py db_worker`; in development and tests the immediate backend sends after the commit, in
+the same process. Failures are logged on the logger "notifications" (ERROR).
 """
 
 from __future__ import annotations
@@ -16,15 +19,17 @@ from functools import partial
 from typing import Any
 
 import phonenumbers
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template import Context
 from django.template.backends.django import Template as DjangoTemplate
 from django.template.loader import get_template
 from django.utils import translation
+from django_tasks.base import Task
+from django_tasks_db import DatabaseBackend
 
-from notifications.sms import SMSMessage, get_backend, mask_phone, sms_segments
+from notifications import tasks
+from notifications.phones import can_receive_sms
+from notifications.sms import mask_phone, sms_segments
 
 logger = logging.getLogger("notifications")
 
@@ -42,9 +47,13 @@ def notify(
     html_body: str | None = None,
     attachments: Sequence[tuple[str, bytes, str]] = (),
 ) -> None:
-    """Send `body` by email to `to_email` and/or by SMS to `to_phone`, after the commit.
+    """Send `body` by email to `to_email` and/or by SMS to `to_phone`, through the task queue.
 
-    Call it inside the transaction of the change; outside a transaction it sends at once.
+    Call it inside the transaction of the change: nothing leaves unless it commits. With the
+    database backend the tasks are rows written in that same transaction (a committed change
+    cannot lose its message to a crash between commit and enqueue, and the worker sends them);
+    with any other backend they are enqueued once the transaction has committed. Outside a
+    transaction they are queued at once.
     The email comes from `settings.DEFAULT_FROM_EMAIL` with `subject` (and `html_body` as an
     HTML alternative when given, and `attachments`, (file name, content, MIME type), such as an
     iCalendar file); the SMS carries `body` only, so a caller that sends both
@@ -57,18 +66,15 @@ def notify(
     if not to_email and not to_phone:
         raise ValueError("notify() needs to_email, to_phone or both")
     if to_email:
-        message = EmailMultiAlternatives(
+        _enqueue(
+            tasks.send_email,
+            to=to_email,
             # A line break in a header would make the send fail: a subject is one line.
             subject=" ".join(subject.split()),
             body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[to_email],
+            html_body=html_body or "",
+            attachments=[tasks.encode_attachment(*attachment) for attachment in attachments],
         )
-        if html_body:
-            message.attach_alternative(html_body, "text/html")
-        for name, content, mimetype in attachments:
-            message.attach(name, content, mimetype)
-        transaction.on_commit(partial(_send_email, message))
     if to_phone:
         number = _mobile_number(to_phone)
         if number:
@@ -80,7 +86,16 @@ def notify(
                     len(body),
                     segments,
                 )
-            transaction.on_commit(partial(_send_sms, SMSMessage(to=number, body=body)))
+            _enqueue(tasks.send_sms, to=number, body=body)
+
+
+def _enqueue(task: Task[..., Any], **arguments: Any) -> None:
+    """Queue `task` with `arguments` so that it runs only if the current transaction commits."""
+    if isinstance(task.get_backend(), DatabaseBackend):
+        # The task is a row of the same database: written in the transaction, it goes with it.
+        task.enqueue(**arguments)
+    else:
+        transaction.on_commit(partial(task.enqueue, **arguments))
 
 
 def notify_rendered(
@@ -139,35 +154,8 @@ def _mobile_number(text: str) -> str:
         logger.error("SMS not sent: %s is not a valid phone number", mask_phone(text))
         return ""
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE:
-        logger.info("SMS not sent: %s is a landline", mask_phone(e164))
+    if not can_receive_sms(e164):
+        # A landline, a service number, or abroad (SMS_ALLOWED_REGIONS): no text message.
+        logger.info("SMS not sent: %s is not a mobile number we text", mask_phone(e164))
         return ""
     return e164
-
-
-def _mask_email(address: str) -> str:
-    """An address as logs show it (logs are kept longer than the personal data they mention)."""
-    local, _at, domain = address.rpartition("@")
-    return f"{local[:1]}…@{domain}" if local else "…"
-
-
-def _send_email(message: EmailMultiAlternatives) -> None:
-    recipient = _mask_email(message.to[0])
-    try:
-        message.send()
-    except Exception as error:
-        # The kind of error only: an SMTP refusal quotes the full address, and logs outlive it.
-        logger.error("Email to %s could not be sent: %s", recipient, type(error).__name__)
-    else:
-        logger.info("Email to %s sent", recipient)
-
-
-def _send_sms(message: SMSMessage) -> None:
-    recipient = mask_phone(message.to)
-    try:
-        get_backend().send_messages([message])
-    except Exception:
-        # SMSError masks the number itself (notifications.sms), so the traceback may be kept.
-        logger.exception("SMS to %s could not be sent", recipient)
-    else:
-        logger.info("SMS to %s sent", recipient)

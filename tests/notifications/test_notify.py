@@ -112,7 +112,7 @@ def test_a_landline_gets_no_sms(sms_outbox, django_capture_on_commit_callbacks, 
         notify(to_phone="09 210 10 10", subject="S", body="B")
 
     assert sms_outbox == []
-    assert any("landline" in record.getMessage() for record in caplog.records)
+    assert any("not a mobile number" in record.getMessage() for record in caplog.records)
 
 
 def test_a_long_sms_is_sent_whole_with_a_warning_in_the_log(
