@@ -17,6 +17,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
 from core.human_check import human_check_fields
+from core.once import once_field
 
 register = template.Library()
 
@@ -46,3 +47,10 @@ def _static(path: str) -> str:
 def human_check() -> str:
     """Inside a public form: the quiet checks of `core.human_check` (a fresh mark each time)."""
     return human_check_fields()
+
+
+@register.simple_tag
+def once() -> str:
+    """Inside a POST form, after `{% csrf_token %}`: the token that makes a second submission of
+    the form get the first one's answer (`core.once`)."""
+    return once_field()
