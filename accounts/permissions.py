@@ -70,6 +70,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
         Can.SET_LENDING_RULES,
         Can.MANAGE_COURSES,
         Can.WRITE_HELP_CARDS,
+        Can.MANAGE_PRIVACY,
     },
     Role.REFERRER: frozenset({Can.REFER}),
     Role.ANALYST: frozenset({Can.VIEW_FIGURES}),

@@ -30,3 +30,5 @@ class Can(StrEnum):
     RUN_SESSIONS = "run_sessions"  # a session's roster: attendance, walk-ins
     MANAGE_COURSES = "manage_courses"  # the course catalogue and its sessions; cancel a session
     WRITE_HELP_CARDS = "write_help_cards"  # write help cards and publish new versions
+    # A resident's request to see or erase their data; retention periods; register of processing.
+    MANAGE_PRIVACY = "manage_privacy"

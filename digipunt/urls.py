@@ -9,6 +9,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 
 from accounts.admin_site import site as admin_site
+from core.health import health
 from workspace.openapi import openapi_document
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("api/openapi.json", openapi_document, name="openapi"),
     path("api/", include("network.api.urls")),
     path("admin/", admin_site.urls),
+    path("health/", health, name="health"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -28,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("lending.urls")),
     path("", include("learning.urls")),
     path("staff/", include("referrals.staff.urls")),
+    path("", include("privacy.urls")),
     path("", include("network.urls")),
     prefix_default_language=True,
 )

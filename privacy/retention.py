@@ -1,8 +1,8 @@
 """The retention rules: residents' personal data is erased once it is no longer needed.
 
 Each domain says which of its data is personal, how long it is kept and when a row is due
-(`privacy.registry`, filled by the apps: today appointments and referrals, see their
-`personal_data.py`). The defaults:
+(`privacy.registry`, filled by the apps: appointments, referrals, borrowers and course
+registrations, see their `personal_data.py`). For example, by default:
 
 - An appointment's name, phone and email: `RETENTION_APPOINTMENT_DAYS` days after it started
   (whatever its status: booked, helped, cancelled, did not come).
@@ -11,7 +11,8 @@ Each domain says which of its data is personal, how long it is kept and when a r
   after it was sent. A forgotten referral must not keep someone's data forever.
 
 The rows stay, with their site, theme, status and dates, so every count and figure stays the
-same; `erased_at` says when the data went. The run is one transaction of bulk updates (no row is
+same; `erased_at` says when the data went (`PersonalData.erase`, the same erasure as a person's
+request in `privacy.erasure`). The run is one transaction of bulk updates (no row is
 loaded into Python), writes one audit entry per kind with the number erased (by "system"; none
 when nothing was erased), and is idempotent: a second run finds nothing left to erase.
 `manage.py purge_personal_data` runs it daily (docs/operations.md).
@@ -22,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -60,7 +60,9 @@ class _Run:
         return f"{self._meta.label_lower}: retention run"
 
 
-def _period(entry: PersonalData, days: Mapping[str, int]) -> int:
+def retention_days(entry: PersonalData, days: Mapping[str, int] | None = None) -> int:
+    """The retention period of `entry` in days: from `days` (by name) or else its setting."""
+    days = days or {}
     value = days[entry.name] if entry.name in days else getattr(settings, entry.setting)
     # Zero or less would erase the data of appointments still to come: a configuration mistake.
     if value < 1:
@@ -81,7 +83,7 @@ def personal_data_purge(
     were (or would be) erased.
     """
     now = now or timezone.now()
-    periods = {entry.name: _period(entry, days or {}) for entry in personal_data}
+    periods = {entry.name: retention_days(entry, days) for entry in personal_data}
     erased: dict[str, int] = {}
     with transaction.atomic():
         for entry in personal_data:
@@ -89,8 +91,7 @@ def personal_data_purge(
             if dry_run:
                 erased[entry.name] = due.count()
                 continue
-            blank: dict[str, Any] = {"erased_at": now, **dict.fromkeys(entry.fields, "")}
-            erased[entry.name] = count = due.update(**blank)
+            erased[entry.name] = count = entry.erase(due, now)
             if not count:
                 continue  # nothing erased, nothing to record (the command still says so)
             log_action(

@@ -361,6 +361,16 @@ MATRIX: dict[str, Row] = {
         ),
         allowed=SITE_VIEWERS,
     ),
+    # --- privacy ---
+    # A resident's request to see or erase their data, the retention periods and the register:
+    # organisation admins (within their organisations) and the platform admin; everyone else gets
+    # 404, as on organisation pages. Posted without a person, a step asks for one (400).
+    "privacy:requests": Row(allowed=ORG_ADMINS),
+    "privacy:export-json": Row(allowed=ORG_ADMINS, method="post", ok=frozenset({400})),
+    "privacy:export-page": Row(allowed=ORG_ADMINS, method="post", ok=frozenset({400})),
+    "privacy:erase": Row(allowed=ORG_ADMINS, method="post", ok=frozenset({400})),
+    "privacy:retention": Row(allowed=ORG_ADMINS),
+    "privacy:register": Row(allowed=ORG_ADMINS),
     # --- figures and API tokens ---
     # No `other_org` for the figures: the network analyst rightly sees every site's figures, so
     # another organisation's site is not a 404 for every role. tests/questions/test_figures.py

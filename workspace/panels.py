@@ -17,6 +17,7 @@ from core.panels import Desk, OrganisationDesk, OrganisationPanel, Piece, Place,
 from learning.staff import panels as learning_panels
 from lending.staff import panels as lending_panels
 from network.staff import panels as network_panels
+from privacy.staff import panels as privacy_panels
 from questions.staff import panels as questions_panels
 from referrals.staff import panels as referrals_panels
 
@@ -36,6 +37,7 @@ ORGANISATION_PANELS: tuple[OrganisationPanel, ...] = (
     accounts_panels.organisation,
     audit_panels.organisation,
     lending_panels.organisation,
+    privacy_panels.organisation,
 )
 
 

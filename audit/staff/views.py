@@ -86,6 +86,8 @@ ACTION_LABELS: dict[str, Any] = {
     "referral.created": gettext_lazy("Referred a resident"),
     "referral.status_changed": gettext_lazy("Changed the status of a referral"),
     "retention.erased": gettext_lazy("Erased personal data after the retention period"),
+    "privacy.exported": gettext_lazy("Gave a resident a copy of their data"),
+    "privacy.erased": gettext_lazy("Erased a resident's data at their request"),
     "api_token.create": gettext_lazy("Made an API token"),
     "api_token.revoke": gettext_lazy("Revoked an API token"),
     "admin_added": gettext_lazy("Added in the admin"),

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 LANGUAGES = ("nl", "fr", "en")
 WIDTHS = (320, 1280)
 # "choice": a name only villages bear (Haren); "namesakes": a town with a namesake village (Aalst).
-PAGES = ("home", "results", "choice", "namesakes", "site")
+PAGES = ("home", "results", "choice", "namesakes", "site", "privacy")
 
 axe = Axe()
 
@@ -34,6 +34,8 @@ def _path(kind: str, language: str, first_site_path: str) -> str:
         return f"/{language}/search/?q=Haren"
     if kind == "namesakes":
         return f"/{language}/search/?q=Aalst"
+    if kind == "privacy":
+        return f"/{language}/privacy/"
     return f"/{language}{first_site_path}"
 
 

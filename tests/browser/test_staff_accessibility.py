@@ -154,6 +154,13 @@ def _shown_device(page: Page, staff: StaffData, language: str) -> None:
     assert "/lending/devices/" in page.url, page.url
 
 
+def _privacy_search(page: Page, staff: StaffData, language: str) -> None:
+    """A privacy request for someone of whom nothing is kept."""
+    page.locator("#id_name").fill("Niemand Anders")
+    _submit(page)
+    expect(page.locator("#h-found")).to_be_visible()
+
+
 @dataclass(frozen=True)
 class StaffPage:
     path: Callable[[StaffData], str]  # after the language prefix
@@ -273,6 +280,15 @@ PAGES: dict[str, StaffPage] = {
     "lending-bookings-errors": StaffPage(
         _site("lending/bookings/"), who="coordinator", then=_submit_empty
     ),
+    "privacy-requests": StaffPage(_fixed("/staff/privacy/"), who="org_admin"),
+    "privacy-requests-errors": StaffPage(
+        _fixed("/staff/privacy/"), who="org_admin", then=_submit_empty
+    ),
+    "privacy-requests-search": StaffPage(
+        _fixed("/staff/privacy/"), who="org_admin", then=_privacy_search
+    ),
+    "privacy-retention": StaffPage(_fixed("/staff/privacy/retention/"), who="org_admin"),
+    "privacy-register": StaffPage(_fixed("/staff/privacy/register/"), who="org_admin"),
 }
 
 WIDTHS = (320, 1280)

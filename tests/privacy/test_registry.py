@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from lending.models import Borrower
+from network.models import Organisation
 from privacy.export import personal_data_of
 from privacy.registry import PersonalData, Registry, personal_data
 from privacy.retention import personal_data_purge
@@ -65,6 +66,10 @@ def test_the_retention_run_erases_a_newly_registered_kind(cast, monkeypatch):
     assert old.name != ""  # only the registered fields go
 
 
+def pks(records, kind: str) -> list[int]:
+    return [record.pk for record in records if record.kind == kind]
+
+
 def test_a_persons_data_is_found_in_every_registered_kind(cast):
     mine = appointment(cast.gent_a, NOW - timedelta(days=2), phone="+32470111222")
     other = appointment(cast.gent_a, NOW - timedelta(days=1), phone="+32470999999")
@@ -73,19 +78,16 @@ def test_a_persons_data_is_found_in_every_registered_kind(cast):
         organisation=cast.gent, kind="resident", name="Mia", phone="+32470111222"
     )
 
-    found = personal_data_of(phone="+32470111222", email="mia@example.org")
+    found = personal_data_of(
+        within=Organisation.objects.all(), phone="+32470111222", email="mia@example.org"
+    )
 
-    assert [row["pk"] for row in found["appointments"]] == [mine.pk]
-    assert [row["pk"] for row in found["referrals"]] == [sent.pk]
-    assert found["referrals"][0]["email"] == "Mia@Example.org"
-    assert [row["pk"] for row in found["borrowers"]] == [borrower.pk]
-    assert other.pk not in [row["pk"] for row in found["appointments"]]
-    assert personal_data_of() == {
-        "appointments": [],
-        "referrals": [],
-        "borrowers": [],
-        "registrations": [],
-    }
+    assert pks(found, "appointments") == [mine.pk]
+    assert pks(found, "referrals") == [sent.pk]
+    assert [r.values["email"] for r in found if r.kind == "referrals"] == ["Mia@Example.org"]
+    assert pks(found, "borrowers") == [borrower.pk]
+    assert other.pk not in pks(found, "appointments")
+    assert personal_data_of(within=Organisation.objects.all()) == []
 
 
 def test_erased_data_is_no_longer_found(cast):
@@ -96,6 +98,32 @@ def test_erased_data_is_no_longer_found(cast):
 
     assert is_erased(old)
     assert is_kept(recent)
-    (row,) = personal_data_of(phone="+32470111333")["appointments"]
-    assert row["pk"] == recent.pk
-    assert row["erased_at"] is None
+    (record,) = personal_data_of(within=Organisation.objects.all(), phone="+32470111333")
+    assert record.pk == recent.pk
+    assert record.erased_at is None
+
+
+def test_every_kind_says_who_holds_it_why_and_how_long():
+    """A kind without holders would be found by no one's request; without its processing, it
+    would be missing from the register and the privacy notice."""
+    for entry in personal_data:
+        assert entry.held_by, entry.name
+        assert entry.kept_until is not None, entry.name
+        assert entry.processing is not None, entry.name
+        assert set(entry.fields) <= {f.name for f in entry.model._meta.concrete_fields}
+
+
+def test_the_retention_date_of_an_export_is_when_the_run_erases(cast, clock):
+    """`kept_until` (shown in an export) and `due` (what the run erases) tell the same rule: a
+    record is not due a second before its retention date, and is due a second after it."""
+    from tests.privacy.people import PHONE, marie
+
+    marie(cast)
+    second = timedelta(seconds=1)
+    records = personal_data_of(within=Organisation.objects.all(), phone=PHONE)
+    assert {record.kind for record in records} == set(personal_data.names())
+    for record in records:
+        entry, days = record.entry, 30
+        (until,) = entry.kept_until(entry.model.objects.filter(pk=record.pk), days).values()
+        assert not entry.due(until - second, days).filter(pk=record.pk).exists(), entry.name
+        assert entry.due(until + second, days).filter(pk=record.pk).exists(), entry.name
