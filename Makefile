@@ -92,6 +92,12 @@ bench-http: install
 bench-lending: install
 	$(BIN)/python bench/lending.py
 
+# 200 locust users of mixed public traffic for 60 s, against one gunicorn and against two behind
+# nginx, on PostgreSQL and Redis (bench/load.py; locust in a throwaway venv, never the lock).
+.PHONY: bench-load
+bench-load: install
+	$(BIN)/python bench/load.py
+
 .PHONY: bench-questions
 bench-questions: data  # a million contacts in a database of its own (not var/digipunt.sqlite3)
 	$(BIN)/python bench/questions.py

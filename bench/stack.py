@@ -13,7 +13,9 @@ the figure to compare; the absolute numbers are context.
 "results, new query" asks for a page no request asked before: a wrk Lua script walks the
 shuffled list of the network's postal codes and adds a counter (`&r=…`, which the finder
 ignores), so the page cache cannot answer and every request searches and renders; the other
-pages repeat one URL, as a popular page is asked again and again.
+pages repeat one URL, as a popular page is asked again and again. "GeoJSON, unknown parameter
+each time" does the same to `/api/sites.geojson` (`?r=…`, which it ignores); "GeoJSON, gzip"
+sends `Accept-Encoding: gzip` as browsers and GIS tools do.
 
 Needs `wrk` (Debian package; installed with apt-get when missing and allowed) and `taskset`.
 Prints figures; it asserts nothing (targets are in docs/performance.md and issue 12).
@@ -145,9 +147,19 @@ def status(path: str) -> int:
         return error.code
 
 
-def wrk(binary: str, path: str, *, duration: int, connections: int, script: Path | None) -> dict:
+def wrk(
+    binary: str,
+    path: str,
+    *,
+    duration: int,
+    connections: int,
+    script: Path | None,
+    headers: tuple[str, ...] = (),
+) -> dict:
     command = ["taskset", "-c", "1", binary, "-t1", f"-c{connections}", f"-d{duration}s"]
-    command += ["--latency"]
+    command += ["--latency", "--timeout", "30s"]  # a slow page is measured, not dropped
+    for header in headers:
+        command += ["-H", header]
     if script is not None:
         command += ["-s", str(script)]
     command.append(f"http://127.0.0.1:{PORT}{path}")
@@ -181,6 +193,21 @@ def walk_script(workdir: Path, codes: list[str]) -> Path:
     return script
 
 
+def counter_script(workdir: Path, path: str) -> Path:
+    """A wrk script that asks for `path` with a parameter the endpoint does not know (`&r=…`, a
+    counter from a random start): what a cache-buster or a tracker's parameter does."""
+    script = workdir / "unknown-parameter.lua"
+    script.write_text(
+        "math.randomseed(os.time())\n"
+        "local n = math.random(1, 1000000000)\n"
+        "request = function()\n"
+        "  n = n + 1\n"
+        f'  return wrk.format("GET", "{path}?r=" .. n)\n'
+        "end\n"
+    )
+    return script
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per page (10)")
@@ -197,6 +224,7 @@ def main() -> None:
     prepare(workdir, env)
     known = facts(env)
     new_queries = walk_script(workdir, known["codes"].split())
+    geojson_buster = counter_script(workdir, "/api/sites.geojson")
     pages = [
         ("bare Django view", "/bench/bare/", None),
         ("home page", "/nl/", None),
@@ -207,8 +235,13 @@ def main() -> None:
         ("site page", f"/nl/digipunt/{known['site']}/", None),
         ("booking week page", f"/nl/digipunt/{known['booking']}/book/", None),
         ("HSDS /api/hsds/services", "/api/hsds/services", None),
+        ("GeoJSON, whole directory", "/api/sites.geojson", None),
+        ("GeoJSON, gzip", "/api/sites.geojson", None),
+        ("GeoJSON, unknown parameter each time", "/api/sites.geojson", geojson_buster),
         ("bare Django view, again", "/bench/bare/", None),
     ]
+    # A browser or GIS tool asks for gzip; wrk sends no Accept-Encoding unless told.
+    headers = {"GeoJSON, gzip": ("Accept-Encoding: gzip",)}
     if args.only:
         pages = [page for page in pages if "bare" in page[0] or args.only in page[0]]
     server = start_server(env)
@@ -216,9 +249,23 @@ def main() -> None:
         rows = []
         for label, path, script in pages:
             code = status(path)
-            wrk(binary, path, duration=2, connections=args.connections, script=script)  # warm-up
+            extra = headers.get(label, ())
+            warm_up = 2
+            wrk(
+                binary,
+                path,
+                duration=warm_up,
+                connections=args.connections,
+                script=script,
+                headers=extra,
+            )
             result = wrk(
-                binary, path, duration=args.duration, connections=args.connections, script=script
+                binary,
+                path,
+                duration=args.duration,
+                connections=args.connections,
+                script=script,
+                headers=extra,
             )
             rows.append((label, path, code, result))
             print(f"  {label}: {result['rate']:.0f}/s", file=sys.stderr, flush=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from core.logging import logging_config
 from digipunt.env import ImproperlyConfiguredEnv, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,6 +36,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",  # the widget templates, for the project's form renderer
+    # Django's tasks framework (django-tasks) and its database backend: queued messages.
+    "django_tasks",
+    "django_tasks_db",
     "territory",
     "network",
     "accounts",
@@ -69,6 +73,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of a request carries its id (X-Request-ID), method and path.
+    "core.logging.RequestLogContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy on every response, static files too.
     "core.security_headers.SecurityHeadersMiddleware",
@@ -76,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    # Above everything that reads the database: a 503 page when it does not answer (core.outage).
+    "core.outage.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.sessions.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form sent twice gets the first submission's answer (core.once, `{% once %}`).
+    "core.once.SubmitOnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -111,12 +121,25 @@ TEMPLATES = [
 DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'digipunt.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", DEFAULT_SQLITE))}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+# A kept connection is checked before a request reuses it: after a database restart the next
+# request gets a new connection instead of an error on the dead one (core/outage.py).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while a writer writes; IMMEDIATE avoids "database is locked" upgrades.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+# An optional read replica (a streaming standby of the PostgreSQL primary): the dashboards'
+# figures read there (core.db_router.reporting), everything else and every write the primary.
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(env_str("DATABASE_REPLICA_URL", "")),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},  # tests read the test database through this alias
+    }
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 # Every form field is drawn by templates/forms/field.html (see core.forms.FormRenderer).
 FORM_RENDERER = "core.forms.FormRenderer"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -316,9 +339,33 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contrib
 HELPLINE_PHONE = env_str("HELPLINE_PHONE", "1700")
 HELPLINE_LABEL = env_str("HELPLINE_LABEL", "Vlaamse Infolijn 1700")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+# Queued work (notifications.tasks: every email and SMS). `immediate` runs each task in the
+# process that queues it, once the transaction has committed (development, tests); `database`
+# stores it for `manage.py db_worker` (production; docs/operations.md).
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
 }
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfiguredEnv(f"TASKS_BACKEND: immediate or database, not {TASKS_BACKEND!r}")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+
+# Secret links: whoever holds one sees (and may change) a resident's booking, loan or course
+# place, or takes over a staff invitation or password reset. Each <secret> part of these routes
+# (after the language prefix) is written as [secret] in every log line (core.logging); the
+# nginx example in deploy/nginx/ and tests/core/test_logging.py follow this list, and that test
+# fails when a URL with a token is missing here.
+SECRET_URL_ROUTES = [
+    "appointments/<secret>/",
+    "loans/<secret>/",
+    "courses/registration/<secret>/",
+    "staff/invitation/<secret>/",
+    "staff/password/reset/<secret>/<secret>/",
+]
+# Logs go to standard error, one line a record, secret links, email addresses and phone numbers
+# redacted (core.logging): `json` in production (deploy/production.env.example), `text` to read.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+LOGGING = logging_config(
+    log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"), secret_routes=SECRET_URL_ROUTES
+)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, Sum
 
+from core.db_router import reporting_reads
 from learning import digcomp
 from learning.models import HelpCardCount, Registration, Session
 from network.models import Site
@@ -57,6 +58,8 @@ def _first_day(today: date, months: int) -> date:
     return date(year, month, 1)
 
 
+# A report: read from the replica when there is one (core/db_router.py).
+@reporting_reads
 def learning_figures(
     site: Site, months: int = DEFAULT_MONTHS, today: date | None = None
 ) -> LearningFigures:

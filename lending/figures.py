@@ -34,6 +34,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from core.db_router import reporting_reads
 from lending.models import Device, DeviceEvent, Hold, Loan
 from network.models import Site
 
@@ -176,6 +177,8 @@ def _by_status(
     return by_status, by_kind
 
 
+# A report: read from the replica when there is one (core/db_router.py).
+@reporting_reads
 def lending_figures(
     site: Site, months: int = DEFAULT_MONTHS, today: date | None = None
 ) -> LendingFigures:

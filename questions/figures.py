@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from core.dates import EARLIEST, LATEST, within_range
+from core.db_router import reporting_reads
 from network.models import Theme
 from questions.models import Channel, Concern, Contact, Duration, Outcome, PartnerKind, Question
 
@@ -195,6 +196,8 @@ def _series(
     )
 
 
+# A report: read from the replica when there is one (core/db_router.py).
+@reporting_reads
 def site_figures(*, site_ids: Sequence[int], date_from: date, date_to: date) -> Figures:
     """The figures of the sites `site_ids` from `date_from` to `date_to` (both included).
 
