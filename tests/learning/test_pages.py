@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from learning.models import Course, Registration, Session
 from tests import factories
-from tests.human import as_shown
 from tests.cast import signed_in, text, url
+from tests.human import as_shown
 from tests.learning.helpers import course, register, session
 
 pytestmark = pytest.mark.django_db
