@@ -46,7 +46,7 @@ data: migrate
 
 # Catalogues: the compiled .mo files are committed, so `make run` needs no gettext tools.
 messages: install
-	$(BIN)/python manage.py makemessages -l nl -l fr -l en --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
+	$(BIN)/python manage.py makemessages -l nl -l fr -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 run: data
