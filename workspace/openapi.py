@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from core.openapi import ApiPart, assemble
+from core.openapi import ApiPart, DeclaredQuery, assemble
 from network.api import openapi as open_data
 from network.api.hsds import Context
 from network.api.links import absolute
@@ -40,12 +40,38 @@ One endpoint is not open data: `POST /api/v1/contacts` lets another tool of an o
 register contacts at its Digipunten, with a token of that organisation (bearer authentication). It
 answers 400 with `{"errors": {"field": ["..."]}}` and is never cached.
 
+Every limit a parameter has is in its schema here, and the API keeps exactly those: an empty
+value is a value (`?page=` is a 400; only `search` may be empty), a parameter given twice is a
+400, parameters an endpoint does not list are ignored. The one rule of the open data that
+OpenAPI cannot state: `proximity_radius` needs `proximity`. A method a path does not list is
+answered 405 with an `Allow` header.
+
 The HSDS schemas are "Human Services Data Specification: an Open Referral resource
-(https://openreferral.org/)", CC BY-SA 4.0; they are served unchanged under /api/hsds/schemas/.
+(https://openreferral.org/)", CC BY-SA 4.0; they are served unchanged under /api/hsds/schemas/,
+and copied into this document's components (`hsds_service`, ...) with their references to each
+other pointing within the document.
 """
 
+
+def this_document() -> ApiPart:
+    """The path of the document itself (served here, with the open data's treatment)."""
+    return ApiPart(
+        paths={
+            "/api/openapi.json": open_data.get(
+                openapi_document,
+                "getOpenApiDocument",
+                "This document.",
+                {
+                    "description": "The OpenAPI 3.1 document.",
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
+            )
+        }
+    )
+
+
 # Every API's part, in the order clients read them.
-PARTS = (open_data.part, contacts.part)
+PARTS = (open_data.part, contacts.part, this_document)
 
 
 def document() -> dict[str, Any]:
@@ -67,6 +93,6 @@ def document() -> dict[str, Any]:
 
 
 @api_view()
-def openapi_document(request: HttpRequest, ctx: Context) -> dict[str, Any]:
+def openapi_document(request: HttpRequest, ctx: Context, query: DeclaredQuery) -> dict[str, Any]:
     """GET /api/openapi.json, with the open data's treatment (JSON, open CORS, public caching)."""
     return document()

@@ -3,27 +3,67 @@ puts it together with the other APIs' parts).
 
 Adapted from the HSDS 3.0 reference OpenAPI document (openreferral/specification, branch 3.0,
 CC BY-SA 4.0): same paths, parameters and `Page` schema. Where the reference points its `$ref`s
-at the upstream schema files, ours point at the copies the API serves itself
-(/api/hsds/schemas/...), which are exactly the schemas the tests validate our output against.
+at the upstream schema files, ours point at copies inside the document (`hsds_service`, ...):
+the very files the API serves under /api/hsds/schemas/ and the tests validate our output
+against, with their references to each other (`"organization.json"`) turned into references
+within the document, so that any OpenAPI tool resolves them without fetching anything.
+
+An operation's query parameters are the ones its view declares (`api_view(parameters=...)`, read
+with `core.openapi.parameters_of`), and each parameter's description and schema come from its
+declaration in `network.api.params`, which is also how the view reads it: the document and the
+views cannot drift apart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+import json
+import re
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
-from core.openapi import ApiPart
-from network.api import params
+from core.openapi import ApiPart, parameters_of
+from network.api import params, views
 from network.api.hsds import HSDS_VERSION
-from network.api.links import absolute
 
 JSON = "application/json"
 GEOJSON = "application/geo+json"
+# A reference from one HSDS schema file to another ("organization.json", maybe with a fragment).
+_FILE_REF = re.compile(r"(?P<stem>[a-z_]+)\.json(?P<fragment>#.*)?")
 
 
 def _schema(name: str) -> dict[str, str]:
-    """A `$ref` to one of the HSDS schemas this API serves."""
-    return {"$ref": absolute(f"/api/hsds/schemas/{name}")}
+    """A `$ref` to the copy in the document of one of the HSDS schemas (`service.json`)."""
+    return {"$ref": f"#/components/schemas/{_component_name(name.removesuffix('.json'))}"}
+
+
+def _component_name(stem: str) -> str:
+    return f"hsds_{stem}"
+
+
+def _within_document(node: Any) -> Any:
+    """An HSDS schema with its references to other files turned into references within the
+    document (`"organization.json"` -> `"#/components/schemas/hsds_organization"`)."""
+    if isinstance(node, list):
+        return [_within_document(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    copied = {key: _within_document(value) for key, value in node.items()}
+    ref = copied.get("$ref")
+    if isinstance(ref, str) and (found := _FILE_REF.fullmatch(ref)):
+        fragment = (found["fragment"] or "#")[1:]
+        copied["$ref"] = f"#/components/schemas/{_component_name(found['stem'])}{fragment}"
+    return copied
+
+
+@cache
+def _hsds_schemas() -> dict[str, Any]:
+    """Every HSDS schema file the API serves, as a component of the document."""
+    return {
+        _component_name(path.stem): _within_document(json.loads(path.read_text()))
+        for path in sorted(views.SCHEMA_DIR.glob("*.json"))
+    }
 
 
 def _param(name: str) -> dict[str, str]:
@@ -48,14 +88,16 @@ def _page_of(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _get(
+def get(
+    view: Callable[..., Any],
     operation_id: str,
     summary: str,
     ok: dict[str, Any],
-    parameters: Sequence[str] = (),
     *,
     not_found: bool = False,
 ) -> dict[str, Any]:
+    """The Path Item of an open-data endpoint served by `view` (one of `views`, made with
+    `api_view`): a GET with the query parameters the view declares, and its answers."""
     responses: dict[str, Any] = {"200": ok, "400": _response("BadRequest")}
     if not_found:
         responses["404"] = _response("NotFound")
@@ -63,7 +105,7 @@ def _get(
         "get": {
             "operationId": operation_id,
             "summary": summary,
-            "parameters": [_param(name) for name in ["lang", "format", *parameters]],
+            "parameters": [_param(param.name) for param in parameters_of(view)],
             "responses": responses,
         }
     }
@@ -71,40 +113,28 @@ def _get(
 
 def _with_id(operation: dict[str, Any], what: str) -> dict[str, Any]:
     """A path with an `{id}` parameter (declared once on the path item, as HSDS does)."""
-    return {
-        "parameters": [
-            {
-                "name": "id",
-                "in": "path",
-                "required": True,
-                "description": f"The id (a UUID) of the {what}.",
-                "schema": {"type": "string", "format": "uuid"},
-            }
-        ],
-        **operation,
-    }
-
-
-_LIST = ["page", "per_page", "search"]
-_SERVICE_FILTERS = ["taxonomy_term_id", "organization_id"]
+    described = {**views.OBJECT_ID.document(), "description": f"The id (a UUID) of the {what}."}
+    return {"parameters": [described], **operation}
 
 
 def _paths() -> dict[str, Any]:
     return {
-        "/api/hsds/": _get(
+        "/api/hsds/": get(
+            views.hsds_root,
             "getAPIMetaInformation",
             "Information about this API and its relationship with HSDS.",
             _ok("HSDS version, profile and OpenAPI URL.", {"$ref": "#/components/schemas/ApiRoot"}),
         ),
-        "/api/hsds/services": _get(
+        "/api/hsds/services": get(
+            views.services,
             "getPaginatedListOfServices",
             "Paginated list of services, with their organization, schedules, languages, phones "
             "and theme attributes (without locations).",
             _ok("A page of services.", _page_of(_schema("service.json"))),
-            [*_LIST, *_SERVICE_FILTERS],
         ),
         "/api/hsds/services/{id}": _with_id(
-            _get(
+            get(
+                views.service,
                 "getFullyNestedServiceById",
                 "A fully nested service: organization, service_at_locations with their location "
                 "(address, coordinates, accessibility, schedules), schedules, phones, languages.",
@@ -113,15 +143,16 @@ def _paths() -> dict[str, Any]:
             ),
             "service",
         ),
-        "/api/hsds/service_at_locations": _get(
+        "/api/hsds/service_at_locations": get(
+            views.service_at_locations,
             "getPaginatedListOfServiceAtLocation",
             "Paginated list of services at locations, each with its location and a summary of "
             "its service. Filter by postal code and/or distance from a point (nearest first).",
             _ok("A page of services at locations.", _page_of(_schema("service_at_location.json"))),
-            [*_LIST, *_SERVICE_FILTERS, "postcode", "proximity", "proximity_radius"],
         ),
         "/api/hsds/service_at_locations/{id}": _with_id(
-            _get(
+            get(
+                views.service_at_location,
                 "getServiceAtLocationWithNestedDataById",
                 "A service at a location, with its full location and its service.",
                 _ok("The service at location.", _schema("service_at_location.json")),
@@ -129,14 +160,15 @@ def _paths() -> dict[str, Any]:
             ),
             "service at location",
         ),
-        "/api/hsds/organizations": _get(
+        "/api/hsds/organizations": get(
+            views.organizations,
             "getPaginatedListOfOrganizations",
             "Paginated list of organizations that run at least one published Digipunt.",
             _ok("A page of organizations.", _page_of(_schema("organization.json"))),
-            _LIST,
         ),
         "/api/hsds/organizations/{id}": _with_id(
-            _get(
+            get(
+                views.organization,
                 "getOrganizationById",
                 "An organization with its locations and (summaries of) its services.",
                 _ok("The organization.", _schema("organization.json")),
@@ -144,14 +176,15 @@ def _paths() -> dict[str, Any]:
             ),
             "organization",
         ),
-        "/api/hsds/locations": _get(
+        "/api/hsds/locations": get(
+            views.locations,
             "getPaginatedListOfLocations",
             "Paginated list of locations (published Digipunten).",
             _ok("A page of locations.", _page_of(_schema("location.json"))),
-            _LIST,
         ),
         "/api/hsds/locations/{id}": _with_id(
-            _get(
+            get(
+                views.location,
                 "getLocationById",
                 "A location with its address, coordinates, schedules and accessibility.",
                 _ok("The location.", _schema("location.json")),
@@ -159,14 +192,15 @@ def _paths() -> dict[str, Any]:
             ),
             "location",
         ),
-        "/api/hsds/taxonomies": _get(
+        "/api/hsds/taxonomies": get(
+            views.taxonomies,
             "getPaginatedListOfTaxonomies",
             "Paginated list of taxonomies (one: digipunt-themes).",
             _ok("A page of taxonomies.", _page_of(_schema("taxonomy.json"))),
-            ["page", "per_page"],
         ),
         "/api/hsds/taxonomies/{id}": _with_id(
-            _get(
+            get(
+                views.taxonomy,
                 "getTaxonomyById",
                 "A taxonomy.",
                 _ok("The taxonomy.", _schema("taxonomy.json")),
@@ -174,14 +208,15 @@ def _paths() -> dict[str, Any]:
             ),
             "taxonomy",
         ),
-        "/api/hsds/taxonomy_terms": _get(
+        "/api/hsds/taxonomy_terms": get(
+            views.taxonomy_terms,
             "getPaginatedListOfTaxonomyTerms",
             "Paginated list of taxonomy terms (the themes).",
             _ok("A page of taxonomy terms.", _page_of(_schema("taxonomy_term.json"))),
-            [*_LIST, "taxonomy_id"],
         ),
         "/api/hsds/taxonomy_terms/{id}": _with_id(
-            _get(
+            get(
+                views.taxonomy_term,
                 "getTaxonomyTermById",
                 "A taxonomy term.",
                 _ok("The taxonomy term.", _schema("taxonomy_term.json")),
@@ -193,23 +228,17 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "operationId": "getHsdsSchema",
                 "summary": "One of the HSDS 3.0 JSON schemas (CC BY-SA 4.0, Open Referral) that "
-                "the objects of this API follow; they reference each other by file name.",
-                "parameters": [
-                    {
-                        "name": "name",
-                        "in": "path",
-                        "required": True,
-                        "description": "File name, such as service.json.",
-                        "schema": {"type": "string", "pattern": r"^[a-z_]+\.json$"},
-                    }
-                ],
+                "the objects of this API follow; they reference each other by file name. The "
+                "same schemas are in this document's components (`hsds_service`, ...).",
+                "parameters": [views.SCHEMA_NAME.document()],
                 "responses": {
                     "200": _ok("The JSON schema.", {"type": "object"}),
                     "404": _response("NotFound"),
                 },
             }
         },
-        "/api/sites.geojson": _get(
+        "/api/sites.geojson": get(
+            views.sites_geojson,
             "getSitesGeoJson",
             "All published Digipunten as a GeoJSON FeatureCollection (points).",
             _ok(
@@ -218,80 +247,12 @@ def _paths() -> dict[str, Any]:
                 GEOJSON,
             ),
         ),
-        "/api/openapi.json": _get(
-            "getOpenApiDocument",
-            "This document.",
-            _ok("The OpenAPI 3.1 document.", {"type": "object"}),
-        ),
     }
 
 
 def _parameters() -> dict[str, Any]:
-    def query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "name": name,
-            "in": "query",
-            "required": False,
-            "description": description,
-            "schema": schema,
-        }
-
-    return {
-        "page": query("page", "Page number (from 1).", {"type": "integer", "minimum": 1}),
-        "per_page": query(
-            "per_page",
-            f"Results per page (default {params.DEFAULT_PER_PAGE}).",
-            {"type": "integer", "minimum": 1, "maximum": params.MAX_PER_PAGE},
-        ),
-        "search": query(
-            "search",
-            "Text to look for in names, local names, localities and descriptions.",
-            {"type": "string", "maxLength": params.MAX_SEARCH_LENGTH},
-        ),
-        "format": query("format", "Only `json` is offered.", {"type": "string", "enum": ["json"]}),
-        "lang": query(
-            "lang",
-            "Language of names and texts.",
-            {"type": "string", "enum": ["nl", "fr", "en"], "default": "nl"},
-        ),
-        "taxonomy_term_id": query(
-            "taxonomy_term_id",
-            "Only services of sites that help with this theme (a term of digipunt-themes).",
-            {"type": "string", "format": "uuid"},
-        ),
-        "taxonomy_id": query(
-            "taxonomy_id",
-            "Only terms of this taxonomy.",
-            {"type": "string", "format": "uuid"},
-        ),
-        "organization_id": query(
-            "organization_id",
-            "Only services of this organization.",
-            {"type": "string", "format": "uuid"},
-        ),
-        "postcode": query(
-            "postcode",
-            "Only services at a location with this Belgian postal code.",
-            {"type": "string", "pattern": "^[0-9]{4}$"},
-        ),
-        "proximity": query(
-            "proximity",
-            "Only services within `proximity_radius` km of this point, nearest first: "
-            "`latitude,longitude` in WGS84 decimal degrees (e.g. `51.0543,3.7174`). Unlike the "
-            "HSDS reference (metres around a postcode centroid), the point is given directly.",
-            {"type": "string", "pattern": r"^-?[0-9.]+,-?[0-9.]+$"},
-        ),
-        "proximity_radius": query(
-            "proximity_radius",
-            f"Radius in kilometres for `proximity` (default {params.DEFAULT_RADIUS_KM:g}).",
-            {
-                "type": "number",
-                "exclusiveMinimum": 0,
-                "maximum": params.MAX_RADIUS_KM,
-                "default": params.DEFAULT_RADIUS_KM,
-            },
-        ),
-    }
+    """Every query parameter of the open data, from its declaration (`network.api.params`)."""
+    return {param.name: param.document() for param in params.ALL}
 
 
 def _site_feature_collection() -> dict[str, Any]:
@@ -333,10 +294,12 @@ def _site_feature_collection() -> dict[str, Any]:
                 "required": ["type", "coordinates"],
                 "properties": {
                     "type": {"const": "Point"},
+                    # A pair, written with `items` and a fixed length rather than `prefixItems`,
+                    # which some OpenAPI tools still read as a JSON Schema draft 4 tuple.
                     "coordinates": {
-                        "description": "[longitude, latitude]",
+                        "description": "[longitude, latitude] in WGS84 decimal degrees.",
                         "type": "array",
-                        "prefixItems": [{"type": "number"}, {"type": "number"}],
+                        "items": {"type": "number"},
                         "minItems": 2,
                         "maxItems": 2,
                     },
@@ -374,10 +337,28 @@ def _schemas() -> dict[str, Any]:
                 "empty",
             ],
             "properties": {
-                "total_items": {"type": "integer", "description": "Entities in the whole list."},
-                "total_pages": {"type": "integer", "description": "Count of pages (at least 1)."},
-                "page_number": {"type": "integer", "description": "This page's number."},
-                "size": {"type": "integer", "description": "Entities on this page."},
+                "total_items": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Entities in the whole list.",
+                },
+                "total_pages": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "Count of pages (at least 1).",
+                },
+                "page_number": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": params.MAX_PAGE,
+                    "description": "This page's number.",
+                },
+                "size": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": params.MAX_PER_PAGE,
+                    "description": "Entities on this page.",
+                },
                 "first_page": {"type": "boolean"},
                 "last_page": {"type": "boolean"},
                 "empty": {"type": "boolean", "description": "Whether the list has no entities."},
@@ -398,6 +379,8 @@ def _schemas() -> dict[str, Any]:
             "properties": {"error": {"type": "string", "description": "What went wrong."}},
         },
         "SiteFeatureCollection": _site_feature_collection(),
+        # A copy: a caller may change its document without changing the next one.
+        **copy.deepcopy(_hsds_schemas()),
     }
 
 

@@ -1,34 +1,38 @@
-"""Query parameters of the open-data API, parsed strictly.
+"""Query parameters of the open-data API, declared once (`core.openapi`): each declaration below
+is both the parameter's description in the OpenAPI document and how the views read it, so every
+limit the views keep is one the document states.
 
-Every parser raises `ParamError` with a message meant for the API client; the views turn it into
+Every reader raises `ParamError` with a message meant for the API client; the views turn it into
 a 400 response. Bad input must never reach the database or end in a 500, so each value is bounded
-in length and range before it is used.
+in length and range before it is used. An empty value is a value (`?page=` is a 400); a
+parameter the endpoint does not declare is ignored.
 """
 
 from __future__ import annotations
 
 import math
-import re
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.http import QueryDict
 
-# Longest value any parameter may have; more is a mistake or an attack, never a real query.
-MAX_VALUE_LENGTH = 200
-MAX_SEARCH_LENGTH = 100
+from core.openapi import Choice, Integer, Number, Param, ParamError, Pattern, Query, Text, Uuid
+
+__all__ = ["ParamError"]
+
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 100
+# Far past the end of any list (a page past the end is an empty page, not an error), and small
+# enough that an offset never strains the database.
+MAX_PAGE = 10_000
+MAX_SEARCH_LENGTH = 100
 DEFAULT_RADIUS_KM = 10.0
 MAX_RADIUS_KM = 100.0
 
-_DIGITS = re.compile(r"[0-9]{1,9}")
-_POSTCODE = re.compile(r"[0-9]{4}")
-
-
-class ParamError(ValueError):
-    """A query parameter the API cannot use; the message is shown to the client as is."""
+# Decimal degrees as a client writes them: latitude -90..90, longitude -180..180.
+_LATITUDE = r"-?(?:90(?:\.0+)?|[1-8]?[0-9](?:\.[0-9]+)?)"
+_LONGITUDE = r"-?(?:180(?:\.0+)?|(?:1[0-7][0-9]|[1-9]?[0-9])(?:\.[0-9]+)?)"
 
 
 @dataclass(frozen=True)
@@ -52,125 +56,150 @@ class Proximity:
     radius_km: float
 
 
-def raw(params: QueryDict, name: str) -> str | None:
-    """The parameter's value, or None when absent or empty; too long a value is an error."""
-    value = params.get(name)
-    if value is None or value == "":
-        return None
-    if len(value) > MAX_VALUE_LENGTH:
-        raise ParamError(f"{name} is too long (at most {MAX_VALUE_LENGTH} characters)")
-    # PostgreSQL rejects NUL in text outright (a 500); no real value has control characters.
-    if any(ord(char) < 32 for char in value):
-        raise ParamError(f"{name} contains control characters")
-    return value
+@dataclass(frozen=True, kw_only=True)
+class Point(Pattern):
+    """`latitude,longitude` in decimal degrees; the messages say which half is wrong."""
+
+    def convert(self, value: str) -> str:
+        parts = value.split(",")
+        if len(parts) != 2:
+            raise self.fail("latitude,longitude (like 51.05,3.72)", value)
+        latitude = _degrees(parts[0], f"{self.name} latitude")
+        longitude = _degrees(parts[1], f"{self.name} longitude")
+        if not -90 <= latitude <= 90 or not -180 <= longitude <= 180:
+            raise ParamError(
+                f"{self.name} must be a latitude (-90..90) and a longitude (-180..180)"
+            )
+        return super().convert(value)  # and written as the pattern says (no "+", "1e1", " ")
 
 
-def _positive_int(params: QueryDict, name: str, default: int, maximum: int | None = None) -> int:
-    value = raw(params, name)
-    if value is None:
-        return default
-    if not _DIGITS.fullmatch(value) or int(value) < 1:
-        raise ParamError(f"{name} must be a whole number of at least 1, not {value!r}")
-    number = int(value)
-    if maximum is not None and number > maximum:
-        raise ParamError(f"{name} must be at most {maximum}, not {number}")
-    return number
-
-
-def page_request(params: QueryDict) -> PageRequest:
-    """`page` (default 1) and `per_page` (default 50, at most 100)."""
-    return PageRequest(
-        number=_positive_int(params, "page", 1),
-        per_page=_positive_int(params, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE),
-    )
-
-
-def search(params: QueryDict) -> str | None:
-    """A free-text search term, stripped; None when absent or blank."""
-    value = raw(params, "search")
-    if value is None:
-        return None
-    value = value.strip()
-    if len(value) > MAX_SEARCH_LENGTH:
-        raise ParamError(f"search is too long (at most {MAX_SEARCH_LENGTH} characters)")
-    return value or None
-
-
-def uuid_value(params: QueryDict, name: str) -> uuid.UUID | None:
-    """An identifier parameter; HSDS identifiers are UUIDs, so anything else is an error."""
-    value = raw(params, name)
-    if value is None:
-        return None
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise ParamError(f"{name} must be a UUID, not {value!r}") from None
-
-
-def postcode(params: QueryDict) -> str | None:
-    """A Belgian postal code: exactly four digits."""
-    value = raw(params, "postcode")
-    if value is None:
-        return None
-    value = value.strip()
-    if not _POSTCODE.fullmatch(value):
-        raise ParamError(f"postcode must be a Belgian postal code of four digits, not {value!r}")
-    return value
-
-
-def _finite_float(text: str, name: str) -> float:
+def _degrees(text: str, name: str) -> float:
     try:
         number = float(text)
     except ValueError:
-        raise ParamError(f"{name} must be a number, not {text!r}") from None
-    # float() accepts "nan" and "inf", which would silently match nothing or everything.
+        raise ParamError(f"{name} must be a number, not {text[:50]!r}") from None
     if not math.isfinite(number):
-        raise ParamError(f"{name} must be a finite number, not {text!r}")
+        raise ParamError(f"{name} must be a finite number, not {text[:50]!r}")
     return number
 
 
-def proximity(params: QueryDict) -> Proximity | None:
-    """`proximity=lat,lon` (WGS84 degrees) with `proximity_radius` in km (default 10, max 100)."""
-    point = raw(params, "proximity")
-    radius_text = raw(params, "proximity_radius")
+# --- the declarations --------------------------------------------------------------------------
+
+PAGE = Integer(
+    name="page",
+    description=f"Page number (from 1; a page past the end is empty; at most {MAX_PAGE}).",
+    minimum=1,
+    maximum=MAX_PAGE,
+    default=1,
+)
+PER_PAGE = Integer(
+    name="per_page",
+    description="Results per page.",
+    minimum=1,
+    maximum=MAX_PER_PAGE,
+    default=DEFAULT_PER_PAGE,
+)
+SEARCH = Text(
+    name="search",
+    description="Text to look for in names, local names, localities and descriptions "
+    "(leading and trailing spaces do not count; blank means no search).",
+    max_length=MAX_SEARCH_LENGTH,
+)
+FORMAT = Choice(
+    name="format",
+    description="Only `json` is offered (no ndjson streaming).",
+    choices=("json",),
+    default="json",
+)
+# Open data must not depend on the client's Accept-Language header (responses are cached
+# publicly), so the language is an explicit parameter.
+LANG = Choice(
+    name="lang",
+    description="Language of names and texts.",
+    choices=tuple(code for code, _name in settings.LANGUAGES),
+    default=settings.LANGUAGE_CODE,
+)
+TAXONOMY_TERM_ID = Uuid(
+    name="taxonomy_term_id",
+    description="Only services of sites that help with this theme (a term of digipunt-themes).",
+)
+TAXONOMY_ID = Uuid(name="taxonomy_id", description="Only terms of this taxonomy.")
+ORGANIZATION_ID = Uuid(name="organization_id", description="Only services of this organization.")
+POSTCODE = Pattern(
+    name="postcode",
+    description="Only services at a location with this Belgian postal code.",
+    regex="[0-9]{4}",
+    what="a Belgian postal code of four digits",
+)
+PROXIMITY = Point(
+    name="proximity",
+    description="Only services within `proximity_radius` km of this point, nearest first: "
+    "`latitude,longitude` in WGS84 decimal degrees (e.g. `51.0543,3.7174`). Unlike the "
+    "HSDS reference (metres around a postcode centroid), the point is given directly.",
+    regex=f"{_LATITUDE},{_LONGITUDE}",
+    what="latitude,longitude in decimal degrees (like 51.05,3.72)",
+)
+PROXIMITY_RADIUS = Number(
+    name="proximity_radius",
+    description="Radius in kilometres around `proximity`; only with `proximity` (alone it is "
+    "a 400).",
+    above=0,
+    maximum=MAX_RADIUS_KM,
+    unit="km",
+    default=DEFAULT_RADIUS_KM,
+)
+
+# What every open-data endpoint reads (`views.api_view`), what every list reads, and the filters.
+COMMON: tuple[Param[Any], ...] = (LANG, FORMAT)
+LIST: tuple[Param[Any], ...] = (PAGE, PER_PAGE, SEARCH)
+SERVICE_FILTERS: tuple[Param[Any], ...] = (TAXONOMY_TERM_ID, ORGANIZATION_ID)
+PLACE_FILTERS: tuple[Param[Any], ...] = (POSTCODE, PROXIMITY, PROXIMITY_RADIUS)
+ALL: tuple[Param[Any], ...] = (*LIST, *COMMON, *SERVICE_FILTERS, TAXONOMY_ID, *PLACE_FILTERS)
+
+
+# --- readers -----------------------------------------------------------------------------------
+
+
+def page_request(params: Query) -> PageRequest:
+    """`page` (default 1) and `per_page` (default 50, at most 100)."""
+    return PageRequest(number=PAGE.get(params), per_page=PER_PAGE.get(params))
+
+
+def search(params: Query) -> str | None:
+    """A free-text search term, stripped; None when absent or blank."""
+    value = SEARCH.read(params)
+    return (value or "").strip() or None
+
+
+def uuid_value(params: Query, name: str) -> uuid.UUID | None:
+    """An identifier parameter (one of the `Uuid` declarations above)."""
+    declared = {p.name: p for p in (TAXONOMY_TERM_ID, TAXONOMY_ID, ORGANIZATION_ID)}
+    return declared[name].read(params)
+
+
+def postcode(params: Query) -> str | None:
+    """A Belgian postal code: exactly four digits."""
+    return POSTCODE.read(params)
+
+
+def proximity(params: Query) -> Proximity | None:
+    """`proximity=lat,lon` (WGS84 degrees) with `proximity_radius` in km (default 10, max 100).
+
+    The one rule between parameters that OpenAPI cannot state: a radius needs a point."""
+    point = PROXIMITY.read(params)
     if point is None:
-        if radius_text is not None:
+        if params.getlist(PROXIMITY_RADIUS.name):
             raise ParamError("proximity_radius needs proximity=latitude,longitude")
         return None
-    parts = point.split(",")
-    if len(parts) != 2:
-        raise ParamError(f"proximity must be latitude,longitude (like 51.05,3.72), not {point!r}")
-    latitude = _finite_float(parts[0].strip(), "proximity latitude")
-    longitude = _finite_float(parts[1].strip(), "proximity longitude")
-    if not -90 <= latitude <= 90 or not -180 <= longitude <= 180:
-        raise ParamError("proximity must be a latitude (-90..90) and a longitude (-180..180)")
-    radius = DEFAULT_RADIUS_KM
-    if radius_text is not None:
-        radius = _finite_float(radius_text.strip(), "proximity_radius")
-        if not 0 < radius <= MAX_RADIUS_KM:
-            raise ParamError(
-                f"proximity_radius must be more than 0 and at most {MAX_RADIUS_KM:g} km"
-            )
-    return Proximity(latitude, longitude, radius)
+    latitude, longitude = (float(part) for part in point.split(","))
+    return Proximity(latitude, longitude, PROXIMITY_RADIUS.get(params))
 
 
-def language(params: QueryDict) -> str:
-    """`lang`: the language of names and texts (one of the site languages, default Dutch).
-
-    Open data must not depend on the client's Accept-Language header (responses are cached
-    publicly), so the language is an explicit parameter.
-    """
-    value = raw(params, "lang")
-    codes = [code for code, _name in settings.LANGUAGES]
-    if value is None:
-        return settings.LANGUAGE_CODE
-    if value not in codes:
-        raise ParamError(f"lang must be one of {', '.join(codes)}, not {value!r}")
-    return value
+def language(params: Query) -> str:
+    """`lang`: the language of names and texts (one of the site languages, default Dutch)."""
+    return LANG.get(params)
 
 
-def check_format(params: QueryDict) -> None:
+def check_format(params: Query) -> None:
     """HSDS defines `format`; only its default, json, is offered (no ndjson streaming)."""
-    value = raw(params, "format")
-    if value is not None and value != "json":
-        raise ParamError(f"format must be json (the only format offered), not {value!r}")
+    FORMAT.read(params)

@@ -2,21 +2,26 @@
 served at /api/openapi.json (`workspace.openapi` assembles it).
 
 Choices are enumerated from the models' `TextChoices`, so the document never lists a value the
-endpoint refuses. Themes and concerns are editable lists, so they are described, not enumerated.
-The schemas are a little stricter than the endpoint (which also takes `""` or `null` for an
-optional field): a client that follows them is always accepted.
+endpoint refuses. The schemas say exactly what the endpoint reads (`questions.api.payload`): an
+optional field is left out or null, and every shape, length and choice is stated. What JSON
+Schema cannot state is described in words, and is a 400 naming the field: a theme or concern
+code that is not in the (editable) lists, a moment outside the last year, personal data in the
+note, a visitor code that is not valid or not known here, or given with `people` above 1.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from core.fields import max_length
 from core.openapi import ApiPart
-from network.models import LANGUAGE_NAMES
+from network.models import LANGUAGE_NAMES, Theme
+from questions.api.payload import MAX_STRING
 from questions.api.views import MAX_BODY
 from questions.models import (
     AgeBand,
     Channel,
+    Concern,
     Contact,
     Duration,
     Gender,
@@ -46,8 +51,31 @@ for Dutch (`nl`) or French (`fr`).
 """
 
 
+# Text without NUL (which no field may hold).
+NO_NUL = r"^[^\x00]*$"
+CODE = r"^[-a-zA-Z0-9_]+$"
+
+
 def _enum(choices: type, description: str) -> dict[str, Any]:
     return {"type": "string", "enum": list(choices.values), "description": description}
+
+
+def _optional(schema: dict[str, Any]) -> dict[str, Any]:
+    """An optional field: left out or null means "not given"."""
+    types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+    optional = {**schema, "type": [*types, "null"]}
+    if "enum" in schema:
+        optional["enum"] = [*schema["enum"], None]
+    return optional
+
+
+def _code(model: type, description: str) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "pattern": CODE,
+        "maxLength": max_length(model, "code"),
+        "description": description,
+    }
 
 
 def _question() -> dict[str, Any]:
@@ -56,24 +84,30 @@ def _question() -> dict[str, Any]:
         "additionalProperties": False,
         "required": ["theme", "outcome"],
         "properties": {
-            "theme": {
-                "type": "string",
-                "description": "Code of a theme (a term of the taxonomy digipunt-themes, "
-                "listed at /api/hsds/taxonomy_terms), such as `eid-itsme` or `taxes`.",
-            },
-            "concern": {
-                "type": "string",
-                "description": "Code of the organisation or app the question was about, such as "
-                "`itsme`, `ebox`, `myminfin`, `bank-app`, `vdab` or `other`. Leave it out when "
-                "not known.",
-            },
+            "theme": _code(
+                Theme,
+                "Code of a theme (a term of the taxonomy digipunt-themes, listed at "
+                "/api/hsds/taxonomy_terms), such as `eid-itsme` or `taxes`; another code is a 400.",
+            ),
+            "concern": _optional(
+                _code(
+                    Concern,
+                    "Code of the organisation or app the question was about, such as `itsme`, "
+                    "`ebox`, `myminfin`, `bank-app`, `vdab` or `other` (one that is in the list; "
+                    "another code is a 400). Leave it out when not known.",
+                )
+            ),
             "outcome": _enum(Outcome, "How the question ended."),
-            "referred_to": _enum(
-                PartnerKind,
-                "The kind of partner the question was referred to: required when "
-                "`outcome` is `referred`, left out otherwise.",
+            "referred_to": _optional(
+                _enum(
+                    PartnerKind,
+                    "The kind of partner the question was referred to: required when "
+                    "`outcome` is `referred`, left out otherwise.",
+                )
             ),
         },
+        "if": {"required": ["outcome"], "properties": {"outcome": {"const": Outcome.REFERRED}}},
+        "then": {"required": ["referred_to"], "properties": {"referred_to": {"type": "string"}}},
     }
 
 
@@ -83,18 +117,20 @@ def _profile() -> dict[str, Any]:
         "additionalProperties": False,
         "description": "The optional anonymous visitor profile: every field may be left out.",
         "properties": {
-            "age_band": _enum(AgeBand, "Age band."),
-            "gender": _enum(Gender, "Gender."),
-            "language": {
-                "type": "string",
-                "enum": list(LANGUAGE_NAMES),
-                "description": "Language of the visitor (ISO 639 code).",
-            },
+            "age_band": _optional(_enum(AgeBand, "Age band.")),
+            "gender": _optional(_enum(Gender, "Gender.")),
+            "language": _optional(
+                {
+                    "type": "string",
+                    "enum": list(LANGUAGE_NAMES),
+                    "description": "Language of the visitor (ISO 639 code).",
+                }
+            ),
             "first_visit": {
                 "type": ["boolean", "null"],
                 "description": "Whether this was the visitor's first visit to this Digipunt.",
             },
-            "situation": _enum(Situation, "The visitor's situation."),
+            "situation": _optional(_enum(Situation, "The visitor's situation.")),
         },
     }
 
@@ -113,38 +149,46 @@ def schemas() -> dict[str, Any]:
                     "description": "Id of a Digipunt of the token's organisation.",
                 },
                 "occurred_at": {
-                    "type": "string",
+                    "type": ["string", "null"],
                     "format": "date-time",
-                    "description": "When the help took place (ISO 8601 with a time zone "
-                    "offset); now when left out. Not in the future, at most a year ago.",
+                    "description": "When the help took place (RFC 3339: ISO 8601 with a time "
+                    "zone offset); now when left out. Not in the future, at most a year ago "
+                    "(another moment is a 400).",
                 },
                 "channel": _enum(Channel, "How the person was helped."),
                 "duration": _enum(Duration, "How long the help took (a band)."),
                 "people": {
-                    "type": "integer",
+                    "type": ["integer", "null"],
                     "minimum": 1,
                     "maximum": MAX_PEOPLE,
                     "default": 1,
                     "description": "How many people with the same questions (a group).",
                 },
                 "note": {
-                    "type": "string",
-                    "maxLength": Contact._meta.get_field("note").max_length,
-                    "description": "A short note without personal data.",
+                    "type": ["string", "null"],
+                    "maxLength": max_length(Contact, "note"),
+                    "pattern": NO_NUL,
+                    "description": "A short note without personal data (a national register "
+                    "number, a phone number or an email address in it is a 400).",
                 },
                 "visitor_code": {
-                    "type": "string",
+                    "type": ["string", "null"],
+                    "maxLength": MAX_STRING,
+                    "pattern": NO_NUL,
                     "description": "The code on the visitor's card (8 characters, case, spaces "
-                    "and dashes do not matter); only with `people` 1.",
+                    "and dashes do not matter); only with `people` 1. A code that is not valid, "
+                    "or not known at the organisation's Digipunten, is a 400.",
                 },
                 "submission": {
-                    "type": "string",
+                    "type": ["string", "null"],
                     "format": "uuid",
                     "description": "A key your tool makes for this registration, so that it can "
                     "send it again safely (after a time-out, say): a second request with the same "
                     "key registers nothing and answers 200 with the ids of the first.",
                 },
-                "profile": {"$ref": "#/components/schemas/VisitorProfile"},
+                "profile": {
+                    "anyOf": [{"$ref": "#/components/schemas/VisitorProfile"}, {"type": "null"}]
+                },
                 "questions": {
                     "type": "array",
                     "minItems": 1,

@@ -5,17 +5,23 @@ rule about contacts (choices, dates, the note, visitor codes, how many people) s
 `questions.services.contact_register`, the same for the form and the API. Problems are
 collected per field (`questions[0].theme`, `profile.gender`, ...) and raised together as one
 `PayloadError`, so a tool sees everything that is wrong at once.
+
+The shapes are the ones the OpenAPI document states (`questions.api.openapi`), no looser and no
+stricter: an optional field is left out or null (never ""), an id is a UUID in its textual form,
+a moment is an RFC 3339 date-time, `people` a whole number (2.0 is one, as in JSON Schema).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from core.openapi import is_uuid
 from network.models import Theme
 from questions.models import Concern
 from questions.services import MAX_QUESTIONS, ContactInput, QuestionInput
@@ -38,6 +44,12 @@ PROFILE_FIELDS = frozenset({"age_band", "gender", "language", "first_visit", "si
 QUESTION_FIELDS = frozenset({"theme", "concern", "outcome", "referred_to"})
 # No field of a contact needs more; a longer string is refused before it reaches a query.
 MAX_STRING = 1000
+# RFC 3339 (what JSON Schema's `date-time` format means), with the offset left optional here
+# so that a time without one gets its own message.
+_MOMENT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
+    r"(?P<offset>[Zz]|[+-][0-9]{2}:[0-9]{2})?"
+)
 
 
 class PayloadError(ValueError):
@@ -70,7 +82,17 @@ class _Reader:
         for key in sorted(set(data) - allowed, key=str):
             self.fail(f"{prefix}{key}", _("This field is not known."))
 
-    def string(self, data: dict[str, Any], key: str, name: str, *, required: bool = False) -> str:
+    def string(
+        self,
+        data: dict[str, Any],
+        key: str,
+        name: str,
+        *,
+        required: bool = False,
+        if_empty: str | None = None,
+    ) -> str:
+        """The text at `key` ("" when left out or null). `if_empty` is the message for a value
+        that is "" although the field, when given, needs one (a code, a choice, a moment)."""
         value = data.get(key)
         if value is None:
             if required:
@@ -84,7 +106,13 @@ class _Reader:
             return ""
         if required and not value.strip():
             self.fail(name, _("This field is required."))
+        elif if_empty is not None and value == "":
+            self.fail(name, if_empty)
         return value
+
+    def choice(self, data: dict[str, Any], key: str, name: str) -> str:
+        """An optional choice: left out, null or one of the options (the service checks which)."""
+        return self.string(data, key, name, if_empty=_("Choose one of the options."))
 
 
 def _encodable(text: str) -> bool:
@@ -100,18 +128,23 @@ def site_uuid(data: dict[str, Any]) -> uuid.UUID:
     value = data.get("site")
     if not isinstance(value, str) or not value:
         raise PayloadError({"site": [_("Give the id (a UUID) of the Digipunt.")]})
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise PayloadError({"site": [_("This is not a valid id (a UUID).")]}) from None
+    if not is_uuid(value):
+        raise PayloadError({"site": [_("This is not a valid id (a UUID).")]})
+    return uuid.UUID(value)
 
 
 def _moment(reader: _Reader, data: dict[str, Any]) -> datetime | None:
-    text = reader.string(data, "occurred_at", "occurred_at")
-    if not text:
+    value = data.get("occurred_at")
+    if value is None:
         return None
+    text = reader.string(data, "occurred_at", "occurred_at")
+    if text != value:  # not a string, or not one we take: the reader said so
+        return None
+    found = _MOMENT.fullmatch(text)
     try:
-        moment = datetime.fromisoformat(text)
+        if found is None:
+            raise ValueError(text)
+        moment = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
     except ValueError:
         reader.fail(
             "occurred_at",
@@ -119,7 +152,7 @@ def _moment(reader: _Reader, data: dict[str, Any]) -> datetime | None:
             % {"example": "2026-11-26T14:30:00+01:00"},
         )
         return None
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    if found["offset"] is None:
         reader.fail("occurred_at", _("Give the time zone offset, such as +01:00."))
         return None
     return moment
@@ -129,6 +162,9 @@ def _people(reader: _Reader, data: dict[str, Any]) -> int:
     value = data.get("people")
     if value is None:
         return 1
+    # 2.0 is a whole number in JSON (and JSON Schema), though Python reads it as a float.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     # JSON true is a Python bool, which is an int: refuse it like any other non-number.
     if isinstance(value, bool) or not isinstance(value, int):
         reader.fail("people", _("Give a whole number."))
@@ -149,11 +185,11 @@ def _profile(reader: _Reader, data: dict[str, Any]) -> dict[str, Any]:
         reader.fail("profile.first_visit", _("Give true, false or null."))
         first_visit = None
     return {
-        "age_band": reader.string(value, "age_band", "profile.age_band"),
-        "gender": reader.string(value, "gender", "profile.gender"),
-        "visitor_language": reader.string(value, "language", "profile.language"),
+        "age_band": reader.choice(value, "age_band", "profile.age_band"),
+        "gender": reader.choice(value, "gender", "profile.gender"),
+        "visitor_language": reader.choice(value, "language", "profile.language"),
         "first_visit": first_visit,
-        "situation": reader.string(value, "situation", "profile.situation"),
+        "situation": reader.choice(value, "situation", "profile.situation"),
     }
 
 
@@ -179,9 +215,14 @@ def _questions(reader: _Reader, data: dict[str, Any]) -> list[QuestionInput]:
             {
                 "name": name,
                 "theme": reader.string(item, "theme", f"{name}.theme", required=True),
-                "concern": reader.string(item, "concern", f"{name}.concern"),
+                "concern": reader.string(
+                    item,
+                    "concern",
+                    f"{name}.concern",
+                    if_empty=_("There is no organisation or app with this code."),
+                ),
                 "outcome": reader.string(item, "outcome", f"{name}.outcome", required=True),
-                "referred_to": reader.string(item, "referred_to", f"{name}.referred_to"),
+                "referred_to": reader.choice(item, "referred_to", f"{name}.referred_to"),
             }
         )
     themes = {t.code: t for t in Theme.objects.filter(code__in={q["theme"] for q in raw})}
@@ -208,11 +249,8 @@ def submission(data: dict[str, Any]) -> uuid.UUID | None:
     value = data.get("submission")
     if value is None:
         return None
-    if isinstance(value, str) and len(value) <= 64:
-        try:
-            return uuid.UUID(value)
-        except ValueError:
-            pass
+    if isinstance(value, str) and is_uuid(value):
+        return uuid.UUID(value)
     message = _("Give a UUID, such as 3f2b6c1e-8d4a-4b7e-9c1a-2e5f7a9b0c3d.")
     raise PayloadError({"submission": [message]})
 

@@ -1,9 +1,10 @@
 """`POST /api/v1/contacts`: other tools of an organisation register contacts at its sites.
 
 The request path: the bearer token names the organisation (`tokens.api_token_authenticate`),
-the body is read into a `ContactInput` (`payload`), the site must be one of the token's
-organisation (any other uuid, also another organisation's site, is the same 404), and
-`questions.services.contact_register` does the rest, exactly as for the form. Answers are JSON:
+the body is read into a `ContactInput` (`payload`: a malformed body is a 400 whatever site it
+names), the site must be one of the token's organisation (any other uuid, also another
+organisation's site, is the same 404), and `questions.services.contact_register` does the rest,
+exactly as for the form. Answers are JSON:
 
 - 201 `{"ids": [...], "count": n}`;
 - 400 `{"errors": {"field": ["message", ...]}}`;
@@ -112,6 +113,8 @@ def _contacts(request: HttpRequest) -> HttpResponse:
     try:
         data = payload.decode(body)
         wanted = payload.site_uuid(data)
+        # The body's shape first: a malformed body is a 400 whichever site it names.
+        contact_input = payload.contact_input(data)
         site = (
             Site.objects.filter(uuid=wanted, organisation_id=token.organisation_id)
             .select_related("organisation")
@@ -119,7 +122,6 @@ def _contacts(request: HttpRequest) -> HttpResponse:
         )
         if site is None:
             return _error(_("Your organisation has no Digipunt with this id."), 404)
-        contact_input = payload.contact_input(data)
         registered = contact_register(
             actor=None,
             site=site,

@@ -365,3 +365,78 @@ def test_answers_are_in_english_by_default(cast, gent_token):
     )
 
     assert errors_of(response)["channel"] == ["Choose one of the options."]
+
+
+# --- the shapes the OpenAPI document states, no looser and no stricter -------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"profile": {"gender": ""}}, "profile.gender"),
+        ({"profile": {"language": ""}}, "profile.language"),
+        (
+            {"questions": [{"theme": "taxes", "outcome": "solved", "concern": ""}]},
+            "questions[0].concern",
+        ),
+        (
+            {"questions": [{"theme": "taxes", "outcome": "solved", "referred_to": ""}]},
+            "questions[0].referred_to",
+        ),
+        ({"occurred_at": ""}, "occurred_at"),
+        ({"occurred_at": "2026-04-01 10:00:00+02:00"}, "occurred_at"),
+        ({"occurred_at": "20260401T100000+0200"}, "occurred_at"),
+        ({"site": "3f2c9d4e000040008000000000000000"}, "site"),
+        ({"site": "{3f2c9d4e-0000-4000-8000-000000000000}"}, "site"),
+        ({"submission": "urn:uuid:3f2c9d4e-0000-4000-8000-000000000000"}, "submission"),
+    ],
+)
+def test_a_value_outside_the_documented_schema_is_a_400(cast, gent_token, changes, field):
+    """An empty string is not "left out" (null is), and ids and moments have one textual form:
+    what the document says is invalid, the endpoint refuses (schemathesis checks both ways)."""
+    errors = errors_of(post(gent_token, body(cast.gent_a, **changes)))
+
+    assert field in errors
+    assert not Contact.objects.exists()
+
+
+def _on_1_april(clock: str) -> str:
+    """`clock` on the last 1 April (the endpoint refuses moments more than a year ago)."""
+    now = timezone.now()
+    year = now.year if (now.month, now.day) > (4, 1) else now.year - 1
+    return f"{year}-04-01{clock}"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"people": 2.0},
+        {"occurred_at": _on_1_april("T10:00:00Z")},
+        {"occurred_at": _on_1_april("t10:00:00.5+02:00")},
+        {"profile": {"gender": None, "age_band": None, "first_visit": None}},
+        {"questions": [{"theme": "taxes", "outcome": "solved", "concern": None}]},
+    ],
+)
+def test_a_value_the_documented_schema_allows_is_accepted(cast, gent_token, changes):
+    response = post(gent_token, body(cast.gent_a, **changes))
+
+    assert response.status_code == 201, response.content
+
+
+def test_a_site_id_in_capitals_is_the_same_id(cast, gent_token):
+    response = post(gent_token, body(cast.gent_a, site=str(cast.gent_a.uuid).upper()))
+
+    assert response.status_code == 201
+
+
+def test_the_document_requires_referred_to_exactly_when_the_outcome_is_referred(client):
+    from jsonschema import Draft202012Validator
+
+    document = client.get("/api/openapi.json").json()
+    question = Draft202012Validator(document["components"]["schemas"]["QuestionRegistration"])
+
+    assert not question.is_valid({"theme": "taxes", "outcome": "referred"})
+    assert not question.is_valid({"theme": "taxes", "outcome": "referred", "referred_to": None})
+    assert question.is_valid({"theme": "taxes", "outcome": "referred", "referred_to": "bank"})
+    assert question.is_valid({"theme": "taxes", "outcome": "solved"})
+    assert not question.is_valid({"theme": "", "outcome": "solved"})
