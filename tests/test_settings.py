@@ -117,6 +117,21 @@ def test_the_documented_production_environment_passes_check_deploy_without_warni
     placeholder = check(values["SECRET_KEY"])
     assert placeholder.returncode != 0
     assert "accounts.E001" in placeholder.stdout + placeholder.stderr
+    # A short key fails as an error, also at the default fail level (Django only warns).
+    short = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DIGIPUNT_VAR_DIR": str(tmp_path),
+            **values,
+            "SECRET_KEY": "a-short-but-random-Kq8zP2",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert short.returncode != 0
+    assert "accounts.E001" in short.stdout + short.stderr
     # With a key made as the file says, no issue at all.
     result = check(secrets.token_urlsafe(50))
     assert result.returncode == 0, result.stdout + result.stderr
