@@ -14,6 +14,7 @@ fixture loads them again once the module is done. `at_once` releases several att
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sqlite3
 import tempfile
@@ -50,7 +51,33 @@ def reference_data_back_after_the_flush(django_db_setup, django_db_blocker):
     tests that come next on this worker."""
     yield
     with django_db_blocker.unblock():
-        load_reference_data()
+        _outside_an_event_loop(load_reference_data)
+
+
+def _outside_an_event_loop(work: Callable[[], None]) -> None:
+    """Run `work` here, or in a thread of its own when this thread has a running event loop:
+    Playwright's sync API (the browser tests, on the same xdist worker) keeps one in the main
+    thread, and Django refuses database calls there (SynchronousOnlyOperation)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        work()
+        return
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
 
 
 @pytest.fixture
