@@ -70,7 +70,7 @@ class SubmitOnceMiddleware:
         except BaseException:
             cache.delete(key)
             raise
-        if isinstance(response, HttpResponseRedirect) or response.status_code in (302, 303):
+        if response.status_code in (301, 302, 303):
             cache.set(key, response["Location"], REMEMBER_SECONDS)
         else:
             cache.delete(key)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -249,15 +249,16 @@ def export_logged(
     """One audit entry per record handed over (`how`: "json" or "page"), in the trail of the
     organisation that holds it; the entry names the record by kind and number, never a name."""
     mine = set(within.values_list("pk", flat=True))
-    for record in records:
-        log_action(
-            actor=actor,
-            action="privacy.exported",
-            target=record.entry.model(pk=record.pk),
-            changes={"format": how},
-            organisation=holder(record, mine),
-            label=record.label,
-        )
+    with transaction.atomic():
+        for record in records:
+            log_action(
+                actor=actor,
+                action="privacy.exported",
+                target=record.entry.model(pk=record.pk),
+                changes={"format": how},
+                organisation=holder(record, mine),
+                label=record.label,
+            )
 
 
 def holder(record: Record, mine: set[int]) -> Organisation | None:

@@ -28,6 +28,7 @@ from accounts.auth.services import Step
 from accounts.decorators import staff_view
 from accounts.permissions import needs_two_factor
 from accounts.sessions import TWO_FACTOR_VERIFIED
+from core.client import client_ip
 from throttling import services as throttling
 
 GET_POST = ["GET", "POST"]
@@ -323,7 +324,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         for every address typed, with or without an account, so the answer tells nothing)."""
         free_at = throttling.attempt_take(
             [
-                (throttling.rule("password-reset-address"), services.client_ip(self.request)),
+                (throttling.rule("password-reset-address"), client_ip(self.request)),
                 (throttling.rule("password-reset-email"), form.cleaned_data["email"]),
             ]
         )

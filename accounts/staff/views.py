@@ -23,7 +23,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
-from accounts.auth.services import client_ip
 from accounts.decorators import staff_view
 from accounts.models import Invitation, Membership, Role
 from accounts.permissions import Can, organisation_for
@@ -33,6 +32,7 @@ from accounts.staff.forms import (
     NewAccountForm,
     RoleForm,
 )
+from core.client import client_ip
 from core.forms import add_service_errors
 
 

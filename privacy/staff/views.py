@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -167,8 +166,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
     if not records:
         return _none_chosen(request, form, found)
     now = timezone.now()
-    with transaction.atomic():
-        export_logged(actor=request.user, records=records, within=within, how="json")
+    export_logged(actor=request.user, records=records, within=within, how="json")
     body = json.dumps(
         export_document(records, now=now), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
     )
@@ -186,8 +184,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
     form, found, records = _chosen(request, within)
     if not records:
         return _none_chosen(request, form, found)
-    with transaction.atomic():
-        export_logged(actor=request.user, records=records, within=within, how="page")
+    export_logged(actor=request.user, records=records, within=within, how="page")
     context = {
         "printed": printable(records),
         "now": timezone.now(),
