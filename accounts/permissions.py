@@ -71,6 +71,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
         Can.MANAGE_COURSES,
         Can.WRITE_HELP_CARDS,
         Can.MANAGE_PRIVACY,
+        Can.MANAGE_FUNDING,
     },
     Role.REFERRER: frozenset({Can.REFER}),
     Role.ANALYST: frozenset({Can.VIEW_FIGURES}),

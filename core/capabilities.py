@@ -32,3 +32,5 @@ class Can(StrEnum):
     WRITE_HELP_CARDS = "write_help_cards"  # write help cards and publish new versions
     # A resident's request to see or erase their data; retention periods; register of processing.
     MANAGE_PRIVACY = "manage_privacy"
+    # An organisation's grants: which funder pays for which site, how much, until when.
+    MANAGE_FUNDING = "manage_funding"
