@@ -102,5 +102,16 @@ bench-load: install
 bench-questions: data  # a million contacts in a database of its own (not var/digipunt.sqlite3)
 	$(BIN)/python bench/questions.py
 
+# The evidence dashboards at 1M and 10M contacts on SQLite and PostgreSQL (bench/evidence.py: each
+# run builds its own database, var/bench/evidence-*.sqlite3 or bench_evidence_* on 127.0.0.1, and
+# drops it afterwards); the four side by side in var/bench/evidence-<date>.txt.
+.PHONY: bench-evidence
+bench-evidence: install
+	$(BIN)/python bench/evidence.py --contacts 1000000 --database sqlite --drop
+	$(BIN)/python bench/evidence.py --contacts 1000000 --database postgres --drop
+	$(BIN)/python bench/evidence.py --contacts 10000000 --database sqlite --drop
+	$(BIN)/python bench/evidence.py --contacts 10000000 --database postgres --drop
+	$(BIN)/python bench/evidence.py --summary
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
