@@ -44,19 +44,33 @@ class Job:
     hour: int | None  # None: every hour
     command: tuple[str, ...]  # a manage.py command and its arguments
     why: str
+    every_minutes: int | None = None  # instead of `minute`: every so many minutes of the hour
 
     def is_due(self, moment: datetime) -> bool:
         """Whether the job runs at `moment` (a minute, in Brussels time)."""
         local = moment.astimezone(BRUSSELS)
+        if self.every_minutes:
+            return local.minute % self.every_minutes == self.minute
         return local.minute == self.minute and self.hour in (None, local.hour)
 
     def crontab(self) -> str:
         hour = "*" if self.hour is None else str(self.hour)
+        if self.every_minutes:
+            minutes = ",".join(str(m) for m in range(self.minute, 60, self.every_minutes))
+            return f"{minutes} * * * *  {CRON_PREFIX} {' '.join(self.command)}"
         arguments = " ".join(f"'{part}'" if "*" in part else part for part in self.command)
         return f"{self.minute} {hour} * * *  {CRON_PREFIX} {arguments}"
 
 
 JOBS = (
+    Job(
+        "refresh-rollups",
+        2,
+        None,
+        ("refresh_rollups",),
+        "the evidence's rollups: the days changed since the last run, recounted",
+        every_minutes=5,
+    ),
     Job(
         "appointment-reminders",
         5,

@@ -50,9 +50,12 @@ INSTALLED_APPS = [
     "referrals",
     "lending",
     "learning",
+    "funding",
     "privacy",
     # The top layer: the pages that span every domain (staff home, a site's "today").
     "workspace",
+    # Above the domains too: rollups, dashboards and the public report of the whole network.
+    "insights",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -329,6 +332,56 @@ RETENTION_BORROWER_DAYS = env_int("RETENTION_BORROWER_DAYS", 365)
 # Course participants: their name and contact details are erased this many days after the session
 # ended (attendance and counts stay).
 RETENTION_PARTICIPANT_DAYS = env_int("RETENTION_PARTICIPANT_DAYS", 60)
+
+
+def _rate(name: str, raw: str) -> float:
+    """A share between 0 and 1 read from the environment, or a loud refusal."""
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfiguredEnv(f"{name}: a share between 0 and 1, not {raw!r}") from None
+    if not 0 <= value <= 1:
+        raise ImproperlyConfiguredEnv(f"{name}: a share between 0 and 1, not {raw!r}")
+    return value
+
+
+# Coverage (insights.coverage): the share of residents estimated to be digitally vulnerable,
+# from the Barometer digitale inclusie 2024 (Koning Boudewijnstichting: 40 % of 16-74 year-olds),
+# with overrides per region as "REFNIS:rate" pairs ("04000:0.45,02000:0.38"); a municipality
+# with fewer opening hours per 10,000 residents than the minimum is shown as a gap.
+DIGITALLY_VULNERABLE_RATE = _rate(
+    "DIGITALLY_VULNERABLE_RATE", env_str("DIGITALLY_VULNERABLE_RATE", "0.40")
+)
+DIGITALLY_VULNERABLE_RATE_SOURCE = "Barometer digitale inclusie 2024, Koning Boudewijnstichting"
+DIGITALLY_VULNERABLE_RATE_BY_REGION: dict[str, float] = {
+    _refnis.strip(): _rate("DIGITALLY_VULNERABLE_RATE_BY_REGION", _value)
+    for _refnis, _sep, _value in (
+        _pair.partition(":") for _pair in env_list("DIGITALLY_VULNERABLE_RATE_BY_REGION", [])
+    )
+}
+try:
+    COVERAGE_MIN_HOURS_PER_10000 = float(env_str("COVERAGE_MIN_HOURS_PER_10000", "2.0"))
+except ValueError:
+    raise ImproperlyConfiguredEnv("COVERAGE_MIN_HOURS_PER_10000 must be a number") from None
+# A locality farther than this from the nearest open Digipunt is a gap.
+COVERAGE_MAX_DISTANCE_KM = env_int("COVERAGE_MAX_DISTANCE_KM", 5)
+
+# The impact estimate (insights.impact): a social return per euro invested in digital skills,
+# with its source. The default is the UK finding of Cebr for Good Things Foundation (2022):
+# £9.48 returned for every £1 invested in basic digital skills. It is shown as an estimate, with
+# the ratio and the source beside the figure; set a Belgian ratio here once there is one.
+try:
+    IMPACT_RETURN_PER_EURO = float(env_str("IMPACT_RETURN_PER_EURO", "9.48"))
+except ValueError:
+    raise ImproperlyConfiguredEnv("IMPACT_RETURN_PER_EURO must be a number") from None
+IMPACT_RETURN_SOURCE = env_str(
+    "IMPACT_RETURN_SOURCE",
+    "Cebr for Good Things Foundation (2022), The economic impact of digital inclusion in the UK",
+)
+IMPACT_RETURN_URL = env_str(
+    "IMPACT_RETURN_URL",
+    "https://www.goodthingsfoundation.org/policy-and-research/research-and-evidence/research-2022/economic-impact",
+)
 
 # The public finder.
 FINDER_PAGE_SIZE = env_int("FINDER_PAGE_SIZE", 10)

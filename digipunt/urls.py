@@ -29,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("", include("appointments.urls")),
     path("", include("lending.urls")),
     path("", include("learning.urls")),
+    path("", include("funding.urls")),
+    path("", include("insights.urls")),
     path("staff/", include("referrals.staff.urls")),
     path("", include("privacy.urls")),
     path("", include("network.urls")),

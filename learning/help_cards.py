@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import log_action
+from core.facts import facts_changed
 from learning.models import HelpCard, HelpCardCount, HelpCardVersion
 from network.models import Organisation, Theme
 from notifications import phones
@@ -148,6 +149,7 @@ def cards_with_titles(language: str) -> list[tuple[HelpCard, HelpCardVersion]]:
 
 def _count(card: HelpCard, field: str) -> None:
     today = timezone.localdate()
+    facts_changed(HelpCardCount, [HelpCardCount(card=card, day=today)])
     updated = HelpCardCount.objects.filter(card=card, day=today).update(**{field: F(field) + 1})
     if updated:
         return

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import field_changes, log_action
 from core import links
+from core.facts import facts_changed
 from core.references import new_reference
 from learning import digcomp, participant_messages
 from learning.models import Course, Meeting, Registration, Session
@@ -490,6 +491,7 @@ def attendance_record(*, actor: User, session: Session, present: set[int], absen
         )
         for value, ids in marks:
             changed += rows.filter(pk__in=ids).exclude(attendance=value).update(attendance=value)
+        facts_changed(Registration, [Registration(session=locked)])
         log_action(
             actor=actor,
             action="session.attendance",

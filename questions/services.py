@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import field_changes, log_action
+from core.facts import facts_changed
 from core.fields import max_length
 from network.models import LANGUAGE_NAMES, Organisation, Site, Theme
 from questions import visitor_codes
@@ -274,7 +275,8 @@ def _register(
                 for person in range(data.people)
             ]
         )
-        Question.objects.bulk_create(
+        facts_changed(Contact, contacts)
+        questions = Question.objects.bulk_create(
             [
                 Question(
                     contact=contact,
@@ -291,6 +293,7 @@ def _register(
                 for question in data.questions
             ]
         )
+        facts_changed(Question, questions)
         log_action(
             actor=actor,
             action="contact.register",
@@ -397,7 +400,7 @@ def contact_update(*, actor: User, contact: Contact, data: ContactInput) -> Cont
         locked.situation = data.situation
         locked.save()
         locked.questions.all().delete()
-        Question.objects.bulk_create(
+        written = Question.objects.bulk_create(
             [
                 Question(
                     contact=locked,
@@ -413,6 +416,7 @@ def contact_update(*, actor: User, contact: Contact, data: ContactInput) -> Cont
                 for question in data.questions
             ]
         )
+        facts_changed(Question, written)
         changes: dict[str, Any] = field_changes(before, _snapshot(locked, data.questions))
         if locked.batch is not None:
             changes["batch"] = str(locked.batch)

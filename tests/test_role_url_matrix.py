@@ -123,6 +123,10 @@ def _lending():  # type: ignore[no-untyped-def]
     return __import__("tests.lending.helpers", fromlist=["_"])
 
 
+def _funding():  # type: ignore[no-untyped-def]
+    return __import__("tests.funding.helpers", fromlist=["_"])
+
+
 MATRIX: dict[str, Row] = {
     # Signing in and out, resetting a password, accepting an invitation: public pages.
     "accounts:login": Row(public=True),
@@ -371,6 +375,39 @@ MATRIX: dict[str, Row] = {
     "privacy:erase": Row(allowed=ORG_ADMINS, method="post", ok=frozenset({400})),
     "privacy:retention": Row(allowed=ORG_ADMINS),
     "privacy:register": Row(allowed=ORG_ADMINS),
+    # --- funding ---
+    # An organisation's grants: its admins record, change and remove them; the network analyst
+    # reads every grant on the list and changes none (the pages that change one are a 404).
+    "funding:grants": Row(allowed=ORG_ADMINS | {"analyst"}),
+    "funding:grant-add": Row(kwargs=gent, other_org=aalst_org, allowed=ORG_ADMINS),
+    "funding:grant-edit": Row(
+        kwargs=lambda cast: _funding().matrix_grant(cast),
+        other_org=lambda cast: _funding().matrix_grant(cast, other_org=True),
+        allowed=ORG_ADMINS,
+    ),
+    "funding:grant-delete": Row(
+        kwargs=lambda cast: _funding().matrix_grant(cast),
+        other_org=lambda cast: _funding().matrix_grant(cast, other_org=True),
+        allowed=ORG_ADMINS,
+    ),
+    # --- evidence ---
+    # The dashboard: everyone who may see figures somewhere (their own scopes; the other
+    # coordinator sees their site in Aalst); the rest have no scope to show (403). Coverage and
+    # the funding cliff compare the whole network: network-wide roles only.
+    "insights:dashboard": Row(
+        allowed=frozenset(
+            {"coordinator", "org_admin", "analyst", "platform_admin", "other_coordinator"}
+        ),
+        forbidden=frozenset({"volunteer", "referrer", "outsider"}),
+    ),
+    "insights:coverage": Row(
+        allowed=frozenset({"analyst", "platform_admin"}),
+        forbidden=SIGNED_IN - {"analyst", "platform_admin"},
+    ),
+    "insights:cliff": Row(
+        allowed=frozenset({"analyst", "platform_admin"}),
+        forbidden=SIGNED_IN - {"analyst", "platform_admin"},
+    ),
     # --- figures and API tokens ---
     # No `other_org` for the figures: the network analyst rightly sees every site's figures, so
     # another organisation's site is not a 404 for every role. tests/questions/test_figures.py

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -47,5 +47,14 @@ def test_the_crontab_lines_name_each_command():
     lines = [job.crontab() for job in module.JOBS]
 
     for job, line in zip(module.JOBS, lines, strict=True):
-        assert line.split()[0] == str(job.minute)
+        assert line.split()[0].split(",")[0] == str(job.minute)
         assert f"manage.py {job.command[0]}" in line
+
+
+def test_the_rollups_are_refreshed_every_five_minutes():
+    module = scheduler()
+    rollups = next(job for job in module.JOBS if job.name == "refresh-rollups")
+    hour = [datetime(2026, 12, 7, 10, minute, tzinfo=UTC) for minute in range(60)]
+
+    assert [m.minute for m in hour if rollups.is_due(m)] == list(range(2, 60, 5))
+    assert rollups.crontab().startswith("2,7,12,17,22,27,32,37,42,47,52,57 * * * *")

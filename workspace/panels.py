@@ -14,6 +14,7 @@ from accounts.staff import panels as accounts_panels
 from appointments.staff import panels as appointments_panels
 from audit.staff import panels as audit_panels
 from core.panels import Desk, OrganisationDesk, OrganisationPanel, Piece, Place, SitePanel
+from insights.staff import panels as insights_panels
 from learning.staff import panels as learning_panels
 from lending.staff import panels as lending_panels
 from network.staff import panels as network_panels
@@ -38,6 +39,7 @@ ORGANISATION_PANELS: tuple[OrganisationPanel, ...] = (
     audit_panels.organisation,
     lending_panels.organisation,
     privacy_panels.organisation,
+    insights_panels.organisation,
 )
 
 

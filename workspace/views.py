@@ -23,6 +23,7 @@ from accounts.permissions import (
     sites_for,
 )
 from core.panels import Desk, OrganisationDesk, Place
+from insights import scopes
 from workspace.panels import organisation_pieces, site_pieces
 
 
@@ -53,7 +54,15 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         for organisation in organisations
     ]
-    context = {"sites": sites, "organisations": managed, "can_refer": can_refer}
+    network = scopes.sees_network(user)
+    context = {
+        "sites": sites,
+        "organisations": managed,
+        "can_refer": can_refer,
+        # Anyone who may see figures somewhere reaches the evidence's dashboards from here.
+        "evidence": scopes.default_scope(user, network=network),
+        "sees_network": network,
+    }
     return render(request, "workspace/staff/home.html", context)
 
 

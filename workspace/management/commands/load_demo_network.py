@@ -7,9 +7,12 @@ It lives in the top layer because it fills every domain: the sites (network), th
 from django.core.management.base import BaseCommand, CommandParser
 
 from appointments.demo import demo_booking_enable
+from funding.demo import load_demo_funding
+from insights.rollups import refresh
 from learning.demo import demo_cards_load, demo_courses_load
 from lending.demo import demo_devices_load
 from network.demo import demo_network_load
+from questions.demo import demo_contacts_load
 
 
 class Command(BaseCommand):
@@ -28,3 +31,8 @@ class Command(BaseCommand):
         sessions = demo_courses_load()
         self.stdout.write(f"{sessions} demo course dates at the demo sites that give courses.")
         self.stdout.write(f"{demo_cards_load()} demo help cards.")
+        self.stdout.write(f"{load_demo_funding(seed=seed)} demo grants.")
+        contacts = demo_contacts_load(seed=seed)
+        self.stdout.write(f"{contacts} demo contacts over the last eighteen months.")
+        refresh(everything=True)
+        self.stdout.write("The evidence's rollups are counted.")
