@@ -10,8 +10,11 @@ partnership first reached them during the programme:
 - a borrower's first loan (`new_borrowers`).
 
 People who come back are not counted again; people without a card whom the helper did not mark as
-a first visit are not counted at all, so the figure errs low rather than high. The count is
-summed from the partnership's monthly tallies over the programme's months up to today.
+a first visit are not counted at all, so the figure errs low rather than high. "First" is the
+network's first: a person first reached elsewhere in the network does not count again here. The
+count is summed from the partnership's monthly tallies over the programme's whole months up to
+today's month (a programme starting on the 15th counts its first month in full), with the
+partnership's members of today: the page says so.
 """
 
 from __future__ import annotations

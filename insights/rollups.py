@@ -486,7 +486,8 @@ def _one_at_a_time() -> None:
 
 def refresh(*, everything: bool = False) -> Refreshed:
     """Bring the rollups up to date with the raw facts (see the module's docstring)."""
-    if everything:
+    if everything or not RollupState.objects.exists():
+        # The first run on a database with facts (an upgrade, a restore) counts them all.
         return _rebuild()
     done = Refreshed()
     with transaction.atomic():

@@ -10,6 +10,7 @@ that does not exist, is a 404.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.http import Http404
@@ -77,6 +78,17 @@ def _sees_network(user: User) -> bool:
     )
 
 
+KEY = re.compile(r"[0-9]{1,10}")
+REFNIS = re.compile(r"[0-9]{5}")
+
+
+def _well_formed(kind: str, key: str) -> bool:
+    """A key that can be looked up: five ASCII digits for a place, an id for the others."""
+    if kind == "network":
+        return key == ""
+    return bool((REFNIS if kind in GEOGRAPHY else KEY).fullmatch(key))
+
+
 def _named(kind: str, key: str) -> str | None:
     """The name of an existing scope, or None."""
     if kind == "network":
@@ -118,7 +130,7 @@ def allowed(user: User, kind: str, key: str) -> bool:
 def scope_for(user: User, code: str) -> Scope:
     """The scope `code` if it exists and `user` may see it; otherwise a 404."""
     kind, _sep, key = (code or "").partition(":")
-    if kind not in KINDS or (kind == "network") != (key == ""):
+    if kind not in KINDS or not _well_formed(kind, key):
         raise Http404
     name = _named(kind, key)
     if name is None or not allowed(user, kind, key):

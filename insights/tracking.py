@@ -84,15 +84,22 @@ def mark(rows: Iterable[models.Model]) -> None:
                 days.add(item)
             else:
                 people.add(item)
+    # A mark already waiting is updated, not skipped: the update locks it until this change
+    # commits, so a job that is about to take it waits for the change (skipping it would let
+    # the job count the day before the change is there, and then forget it).
     if days:
         Pending.objects.bulk_create(
             [Pending(kind=kind, owner=owner, day=day) for kind, owner, day in days],
-            ignore_conflicts=True,
+            update_conflicts=True,
+            unique_fields=["kind", "owner", "day"],
+            update_fields=["day"],
         )
     if people:
         PendingPerson.objects.bulk_create(
             [PendingPerson(kind=kind, person=person) for kind, person in people],
-            ignore_conflicts=True,
+            update_conflicts=True,
+            unique_fields=["kind", "person"],
+            update_fields=["person"],
         )
 
 

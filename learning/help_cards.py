@@ -149,7 +149,13 @@ def cards_with_titles(language: str) -> list[tuple[HelpCard, HelpCardVersion]]:
 
 def _count(card: HelpCard, field: str) -> None:
     today = timezone.localdate()
-    facts_changed(HelpCardCount, [HelpCardCount(card=card, day=today)])
+    with transaction.atomic():
+        _add_one(card, field, today)
+        # In the same transaction, after the count: the rollups count this day again.
+        facts_changed(HelpCardCount, [HelpCardCount(card=card, day=today)])
+
+
+def _add_one(card: HelpCard, field: str, today: date) -> None:
     updated = HelpCardCount.objects.filter(card=card, day=today).update(**{field: F(field) + 1})
     if updated:
         return

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import field_changes, log_action
 from core import links
+from core.facts import facts_changed
 from core.references import new_reference
 from lending import agreements, borrower_messages, holds
 from lending.models import (
@@ -230,6 +231,8 @@ def device_update(*, actor: User, device: Device, data: Mapping[str, Any]) -> De
         )
         if "kind" in changes:
             inventory_to_directory(locked.site_id)
+            # Loans are counted by the kind of their device: the rollups count them again.
+            facts_changed(Loan, locked.loans.all())
     return locked
 
 

@@ -78,6 +78,17 @@ def _headline_table(result: Figures) -> Table:
     )
 
 
+def _reads_grants(user: Any, scope: scopes.Scope) -> bool:
+    """The impact estimate shows what grants paid: only to those who may read every grant in
+    the scope (`funding.selectors`): a network-wide reader, or an organisation's own readers
+    for that organisation. A partnership's or a site's share would reveal other grants."""
+    if scopes.sees_network(user):
+        return True
+    return scope.kind == "organisation" and (
+        organisations_to_read(user).filter(pk=int(scope.key)).exists()
+    )
+
+
 @staff_view
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -107,7 +118,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "figures": result,
         "charts": _figures_with_charts(result.tables, _("This period"), _("Period before")),
         "reach": reach,
-        "impact": impact(scope, period, result.headline("contacts").current),
+        "impact": impact(scope, period, result.headline("contacts").current)
+        if _reads_grants(user, scope)
+        else None,
         "refreshed_at": state.refreshed_at if state else None,
         "export_query": _query(request),
         "sees_network": scopes.sees_network(user),

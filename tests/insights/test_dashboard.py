@@ -195,7 +195,20 @@ def test_anonymous_is_sent_to_sign_in(cast, client):
 
 @pytest.mark.parametrize(
     "scope",
-    ["site:abc", "region:", "network:1", "organisation:", "site:-1", "site:99999", "planet:3", ":"],
+    [
+        "site:abc",
+        "region:",
+        "network:1",
+        "organisation:",
+        "site:-1",
+        "site:99999",
+        "planet:3",
+        ":",
+        "site:\u00b2",  # a superscript two: a digit to str.isdigit, not to int()
+        "region:\x00",
+        "municipality:1100",
+        "orgonly:1",
+    ],
 )
 def test_a_garbage_scope_is_a_404_not_an_error(cast, scope):
     assert dashboard(signed_in(cast.analyst), scope=scope).status_code == 404
@@ -455,3 +468,26 @@ def test_the_impact_estimate_says_it_is_an_estimate_and_where_the_ratio_comes_fr
     assert estimate.spent > 0
     assert estimate.contacts == 3
     assert f"{estimate.ratio} euro for each euro" in page
+
+
+def test_the_impact_estimate_shows_grants_only_to_who_may_read_them(cast, seeded):
+    # A site's or a partnership's share of the grants would reveal grants of organisations the
+    # reader may not see: the estimate is for network-wide readers and an organisation's own.
+    current, _before = seeded
+    funding_helpers.grant(
+        cast.gent,
+        starts_on=current - timedelta(days=365),
+        ends_on=current + timedelta(days=365),
+    )
+    partnership = Partnership.objects.create(name="Digibank Test", kind="digibank")
+    partnership.organisations.add(cast.gent, cast.aalst_org)
+
+    def shown(person, scope):
+        response = dashboard(signed_in(person), scope=scope, **_period(current))
+        assert response.status_code == 200
+        return response.context["impact"] is not None
+
+    assert shown(cast.analyst, f"site:{cast.gent_a.pk}")
+    assert shown(cast.org_admin, f"organisation:{cast.gent.pk}")
+    assert not shown(cast.org_admin, f"partnership:{partnership.pk}")
+    assert not shown(cast.coordinator, f"site:{cast.gent_a.pk}")

@@ -30,7 +30,8 @@ from insights.models import (
 from learning import help_cards
 from learning import services as learning_services
 from learning.models import HelpCard, HelpCardCount, Registration, Session
-from lending.models import Loan
+from lending import services as lending_services
+from lending.models import Device, Loan
 from privacy.retention import personal_data_purge
 from questions import services as question_services
 from questions.models import AgeBand, Channel, Contact, Outcome, Question, Situation
@@ -75,6 +76,7 @@ cancel_op = st.tuples(st.just("cancel"), st.integers(0, 20))
 attend_op = st.tuples(st.just("attend"), st.integers(0, 1), st.integers(0, 255))
 cancel_session_op = st.tuples(st.just("cancel_session"), st.integers(0, 1))
 card_op = st.tuples(st.just("card"), st.sampled_from(["opened", "sent"]))
+kind_op = st.tuples(st.just("kind"), st.integers(0, 20))
 simple_ops = st.sampled_from([("purge",), ("refresh",)])
 
 operations = st.lists(
@@ -89,6 +91,7 @@ operations = st.lists(
         attend_op,
         cancel_session_op,
         card_op,
+        kind_op,
         simple_ops,
     ),
     min_size=1,
@@ -191,6 +194,13 @@ def _apply(op, cast, world, now):
         session = Session.objects.get(pk=sessions[op[1]].pk)
         if session.status == Session.Status.SCHEDULED:
             learning_services.session_cancel(actor=actor, session=session)
+    elif kind == "kind":
+        # A device's kind corrected: its loans are counted under the new kind.
+        devices_lent = list(Device.objects.filter(loans__isnull=False).distinct().order_by("pk"))
+        if devices_lent:
+            item = devices_lent[op[1] % len(devices_lent)]
+            other = Device.Kind.TABLET if item.kind != Device.Kind.TABLET else Device.Kind.LAPTOP
+            lending_services.device_update(actor=actor, device=item, data={"kind": other})
     elif kind == "card":
         if op[1] == "opened":
             help_cards.card_opened(card)
@@ -354,7 +364,7 @@ def _check(cast):
 
 
 @settings(
-    max_examples=25,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -375,3 +385,17 @@ def test_every_rollup_equals_the_raw_count_after_any_changes(cast, ops):
         assert before == after
         _check(cast)
         transaction.set_rollback(True)
+
+
+def test_a_device_whose_kind_is_corrected_moves_its_loans_to_the_new_kind(cast):
+    item = lending_helpers.device(cast.gent_a, tag="K-1")
+    lending_helpers.lend(None, cast.gent_a, item, lending_helpers.borrower(cast.gent_a))
+    rollups.refresh(everything=True)
+
+    lending_services.device_update(
+        actor=cast.org_admin, device=item, data={"kind": Device.Kind.TABLET}
+    )
+    rollups.refresh()
+
+    assert _actual_loans() == _expected_loans()
+    assert list(LoanDay.objects.values_list("device_kind", flat=True)) == [Device.Kind.TABLET]
