@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -32,7 +33,7 @@ from funding.selectors import organisations_to_read
 from insights import scopes
 from insights.cliff import FundingCliff, funding_cliff
 from insights.coverage import Coverage, coverage
-from insights.figures import Figures, figures
+from insights.figures import Figures, Period, figures
 from insights.forms import PeriodForm
 from insights.impact import impact
 from insights.models import RollupState
@@ -97,7 +98,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if default is None:
         raise PermissionDenied
     scope = scopes.scope_for(user, request.GET.get("scope") or default.code)
-    form = PeriodForm(request.GET if ("from" in request.GET or "to" in request.GET) else None)
+    usual = Period.last_months(timezone.localdate())
+    form = PeriodForm(
+        request.GET if ("from" in request.GET or "to" in request.GET) else None,
+        initial={"from": f"{usual.first:%Y-%m}", "to": f"{usual.last:%Y-%m}"},
+    )
     period = form.period()
     result = figures(scope, period)
     tables = [_headline_table(result), *result.tables]
@@ -226,7 +231,13 @@ def coverage_tables(result: Coverage) -> list[Table]:
 @require_GET
 def coverage_page(request: HttpRequest) -> HttpResponse:
     _network_only(request)
-    form = CoverageForm(request.GET or None)
+    form = CoverageForm(
+        request.GET or None,
+        initial={
+            "distance": settings.COVERAGE_MAX_DISTANCE_KM,
+            "hours": settings.COVERAGE_MIN_HOURS_PER_10000,
+        },
+    )
     chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
     result = coverage(
         week_from=timezone.localdate(),
@@ -394,7 +405,10 @@ def cliff_tables(result: FundingCliff) -> list[Table]:
 def cliff_page(request: HttpRequest) -> HttpResponse:
     _network_only(request)
     today = timezone.localdate()
-    form = CliffForm(request.GET or None)
+    form = CliffForm(
+        request.GET or None,
+        initial={"on": default_cliff_date(today), "distance": settings.COVERAGE_MAX_DISTANCE_KM},
+    )
     chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
     on = chosen.get("on") or default_cliff_date(today)
     distance = chosen.get("distance") or float(_default_distance())
@@ -432,6 +446,4 @@ def cliff_page(request: HttpRequest) -> HttpResponse:
 
 
 def _default_distance() -> float:
-    from django.conf import settings
-
     return float(settings.COVERAGE_MAX_DISTANCE_KM)
