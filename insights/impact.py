@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from core.db_router import reporting_reads
 from funding.models import Grant
 from insights.figures import Period, add_months
-from insights.scopes import Scope
+from insights.scopes import Scope, site_ids
 from network.models import Site
 
 CENT = Decimal("0.01")
@@ -59,28 +59,10 @@ def _overlap_days(first: date, last: date, start: date, end: date) -> int:
     return max(0, (min(last, end) - max(first, start)).days + 1)
 
 
-SITE_FILTER = {
-    "site": "pk",
-    "organisation": "organisation_id",
-    "partnership": "organisation__partnerships",
-    "municipality": "municipality_id",
-    "province": "municipality__province_id",
-    "region": "municipality__region_id",
-}
-
-
-def sites_in(scope: Scope) -> set[int] | None:
-    """The ids of the scope's sites (None for the whole network)."""
-    if scope.kind == "network":
-        return None
-    rows = Site.objects.filter(**{SITE_FILTER[scope.kind]: scope.key})
-    return set(rows.values_list("id", flat=True))
-
-
 @reporting_reads
 def funding_spent(scope: Scope, first: date, last: date) -> Decimal:
     """The grants' money spent on the scope's sites from `first` to `last` (days included)."""
-    in_scope = sites_in(scope)
+    in_scope = site_ids(scope)
     sites_of: dict[int, list[int]] = {}
     for site_id, organisation_id in Site.objects.values_list("id", "organisation_id"):
         sites_of.setdefault(organisation_id, []).append(site_id)

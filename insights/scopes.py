@@ -52,6 +52,25 @@ class Scope:
         return str(KINDS[self.kind])
 
 
+# How each kind of scope finds its sites in the directory.
+SITE_FILTER = {
+    "site": "pk",
+    "organisation": "organisation_id",
+    "partnership": "organisation__partnerships",
+    "municipality": "municipality_id",
+    "province": "municipality__province_id",
+    "region": "municipality__region_id",
+}
+
+
+def site_ids(scope: Scope) -> set[int] | None:
+    """The ids of the scope's sites (None for the whole network: every site)."""
+    if scope.kind == "network":
+        return None
+    rows = Site.objects.filter(**{SITE_FILTER[scope.kind]: scope.key})
+    return set(rows.values_list("id", flat=True))
+
+
 def sees_network(user: User) -> bool:
     """Whether `user` may see figures of the whole network (and so of every scope)."""
     known = getattr(user, "_sees_network", None)  # asked once per request's user
